@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+
+from accounts.models import User, time_zone_names
+
+NAME_HELP = "The name your partner will see."
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
+class SignUpForm(forms.Form):
+    display_name = forms.CharField(label="Your name", max_length=60, help_text=NAME_HELP)
+    email = forms.EmailField(label="Email", max_length=254)
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters. A phrase of a few words works well.",
+    )
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=zone_choices,
+        initial="UTC",
+        help_text="Taken from this device; change it if it's wrong.",
+        widget=forms.Select(attrs={"data-guess-time-zone": ""}),
+    )
+
+    def clean_display_name(self) -> str:
+        name: str = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError("Please add the name your partner knows you by.")
+        return name
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                "This email can't be used for a new account. If it's yours, sign in instead."
+            )
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password = data.get("password")
+        if password:
+            probe = User(email=data.get("email", ""), display_name=data.get("display_name", ""))
+            try:
+                password_validation.validate_password(password, probe)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(label="Email", max_length=254)
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ProfileForm(forms.ModelForm[User]):
+    time_zone = forms.ChoiceField(label="Time zone", choices=zone_choices)
+
+    class Meta:
+        model = User
+        fields = ("display_name", "time_zone")
+        labels = {"display_name": "Your name"}
+        help_texts = {"display_name": NAME_HELP}
+
+    def clean_display_name(self) -> str:
+        name: str = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError("Please add the name your partner knows you by.")
+        return name
+
+
+class ConfirmPasswordForm(forms.Form):
+    """A fresh password prompt before anything that can't be taken back."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password doesn't match. Nothing has changed.")
+        return password
+
+
+class RecoverForm(forms.Form):
+    email = forms.EmailField(label="Email", max_length=254)
+    recovery_code = forms.CharField(
+        label="Recovery code",
+        max_length=40,
+        help_text="The code Tending showed you when you made your account.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    new_password = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters.",
+    )
+
+    def clean_new_password(self) -> str:
+        password: str = self.cleaned_data["new_password"]
+        password_validation.validate_password(password)
+        return password

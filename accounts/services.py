@@ -1,0 +1,158 @@
+"""Account state changes. Views parse and render; the rules live here."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+
+from accounts import throttle
+from accounts.models import User
+from privacy import crypto, keys
+from privacy.keyring import keyring_for
+
+RECOVERY_TO_SHOW = "accounts.recovery_code_to_show"
+
+
+class SignInRefused(Exception):
+    """Sign-in failed; the message never says whether the account exists."""
+
+
+WRONG_DETAILS = "That email and password don't match an account. Please try again."
+SLOW_DOWN = (
+    "Too many attempts from this device. Please wait a few minutes and try again. "
+    "Signing in from your own device still works."
+)
+WRONG_RECOVERY = "That email and recovery code don't match. Nothing has changed."
+
+
+def create_account(
+    *, email: str, password: str, display_name: str, time_zone: str
+) -> tuple[User, bytes, str]:
+    """A person and their keys. Returns (user, data key, recovery code to show once)."""
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email, password=password, display_name=display_name, time_zone=time_zone
+        )
+        data_key, code = keys.create_person_keys(user, password)
+    return user, data_key, code
+
+
+def _start_session(request: HttpRequest, user: User, data_key: bytes) -> None:
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    keyring_for(request).hold(data_key)
+
+
+def _offer_recovery_code(request: HttpRequest, code: str) -> None:
+    request.session[RECOVERY_TO_SHOW] = keyring_for(request).sealed_value(code)
+
+
+def sign_up(
+    request: HttpRequest, *, email: str, password: str, display_name: str, time_zone: str
+) -> User:
+    user, data_key, code = create_account(
+        email=email, password=password, display_name=display_name, time_zone=time_zone
+    )
+    _start_session(request, user, data_key)
+    _offer_recovery_code(request, code)
+    return user
+
+
+def sign_in(request: HttpRequest, *, email: str, password: str) -> User:
+    address = throttle.client_address(request)
+    if throttle.is_blocked("sign-in", email, address):
+        raise SignInRefused(SLOW_DOWN)
+    # authenticate() hashes a dummy password for unknown emails, so timing matches too.
+    user = authenticate(request, email=email.strip().lower(), password=password)
+    if not isinstance(user, User):
+        throttle.record_failure("sign-in", email, address)
+        raise SignInRefused(WRONG_DETAILS)
+    throttle.clear("sign-in", email, address)
+    if keys.has_keys(user):
+        data_key = keys.unlock_with_password(user, password)
+        _start_session(request, user, data_key)
+    else:  # an account made outside sign-up (createsuperuser): give it keys now
+        data_key, code = keys.create_person_keys(user, password)
+        _start_session(request, user, data_key)
+        _offer_recovery_code(request, code)
+    return user
+
+
+def recovery_code_to_show(request: HttpRequest) -> str | None:
+    stored = request.session.get(RECOVERY_TO_SHOW)
+    if not stored:
+        return None
+    try:
+        return keyring_for(request).open_value(stored)
+    except Exception:
+        request.session.pop(RECOVERY_TO_SHOW, None)
+        return None
+
+
+def recovery_code_seen(request: HttpRequest) -> None:
+    request.session.pop(RECOVERY_TO_SHOW, None)
+
+
+def new_recovery_code(request: HttpRequest, user: User, password: str) -> None:
+    """After re-entering the password: a new code replaces the old one, shown once."""
+    data_key = keys.unlock_with_password(user, password)
+    _offer_recovery_code(request, keys.new_recovery_code(user, data_key))
+
+
+def sign_out(request: HttpRequest) -> None:
+    logout(request)
+
+
+@transaction.atomic
+def change_password(request: HttpRequest, user: User, old_password: str, new_password: str) -> None:
+    data_key = keys.unlock_with_password(user, old_password)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    keys.rewrap_for_password(user, data_key, new_password)
+    # Other devices are signed out by the changed hash; this one stays signed in.
+    update_session_auth_hash(request, user)
+
+
+def reset_with_recovery_code(
+    request: HttpRequest, *, email: str, recovery_code: str, new_password: str
+) -> User:
+    """Forgot the password but kept the code: everything is kept."""
+    address = throttle.client_address(request)
+    if throttle.is_blocked("recovery", email, address):
+        raise SignInRefused(SLOW_DOWN)
+    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+    try:
+        if user is None or not keys.has_keys(user):
+            raise crypto.DecryptionFailed
+        data_key = keys.unlock_with_recovery_code(user, recovery_code)
+    except crypto.DecryptionFailed:
+        throttle.record_failure("recovery", email, address)
+        raise SignInRefused(WRONG_RECOVERY) from None
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.session_generation = F("session_generation") + 1
+        user.save(update_fields=["password", "session_generation"])
+        user.refresh_from_db(fields=["session_generation"])
+        keys.rewrap_for_password(user, data_key, new_password)
+    throttle.clear("recovery", email, address)
+    _start_session(request, user, data_key)
+    return user
+
+
+def reset_without_recovery_code(request: HttpRequest, user: User, new_password: str) -> None:
+    """Forgot both: new keys. Private entries become unreadable; shared ones return when
+    the partner next visits and hands over the couple key again."""
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.session_generation = F("session_generation") + 1
+        user.save(update_fields=["password", "session_generation"])
+        user.refresh_from_db(fields=["session_generation"])
+        data_key, code = keys.replace_person_keys(user, new_password)
+    _start_session(request, user, data_key)
+    _offer_recovery_code(request, code)
+
+
+def sign_out_everywhere(request: HttpRequest, user: User) -> None:
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    logout(request)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("sign-up/", views.sign_up, name="sign_up"),
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("recovery-code/", views.recovery_code, name="recovery_code"),
+    path("recover/", views.recover, name="recover"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/recovery-code/", views.new_recovery_code, name="new_recovery_code"),
+    path("settings/password/", views.change_password, name="change_password"),
+    path("settings/sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
+]

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import services
+from accounts.forms import ConfirmPasswordForm, ProfileForm, RecoverForm, SignInForm, SignUpForm
+from tending.http import signed_in_user
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("today")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.sign_up(request, **form.cleaned_data)
+        return redirect(f"{reverse('accounts:recovery_code')}?next={_next_url(request)}")
+    return render(request, "accounts/sign_up.html", {"form": form, "next": _next_url(request)})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sign_in(request, **form.cleaned_data)
+        except services.SignInRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect(_next_url(request))
+    return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    services.sign_out(request)
+    return redirect("accounts:sign_in")
+
+
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/settings.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def change_password(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.change_password(
+            request, user, form.cleaned_data["old_password"], form.cleaned_data["new_password1"]
+        )
+        messages.success(request, "Your password is changed. Other devices will need it next time.")
+        return redirect("accounts:settings")
+    return render(request, "accounts/change_password.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = ConfirmPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.sign_out_everywhere(request, user)
+        messages.info(request, "You're signed out on every device, this one too.")
+        return HttpResponseRedirect(reverse("accounts:sign_in"))
+    return render(request, "accounts/sign_out_everywhere.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def recovery_code(request: HttpRequest) -> HttpResponse:
+    """Shown once, right after it's made. Only a sealed copy waits in the session."""
+    code = services.recovery_code_to_show(request)
+    if request.method == "POST" or code is None:
+        services.recovery_code_seen(request)
+        return redirect(_next_url(request))
+    response = render(
+        request, "accounts/recovery_code.html", {"code": code, "next": _next_url(request)}
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def new_recovery_code(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = ConfirmPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.new_recovery_code(request, user, form.cleaned_data["password"])
+        return redirect(f"{reverse('accounts:recovery_code')}?next={reverse('accounts:settings')}")
+    return render(request, "accounts/new_recovery_code.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def recover(request: HttpRequest) -> HttpResponse:
+    """Forgot the password, kept the recovery code: a new password, nothing lost."""
+    form = RecoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reset_with_recovery_code(
+                request,
+                email=form.cleaned_data["email"],
+                recovery_code=form.cleaned_data["recovery_code"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except services.SignInRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Your new password is set, and everything you wrote is here.")
+            return redirect("today")
+    return render(request, "accounts/recover.html", {"form": form})

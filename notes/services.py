@@ -1,0 +1,30 @@
+"""Notes: write, share, stop sharing, delete. The privacy core does the key work."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from notes.models import Note
+from privacy import entries
+from privacy.keyring import Keyring
+
+RECENT = 5
+
+
+@transaction.atomic
+def write_note(ring: Keyring, body: str, *, shared: bool) -> Note:
+    note = Note(author=ring.user)
+    entries.encrypt_into(note, ring, {"body": body})
+    note.save()
+    if shared:
+        entries.share(note, ring)
+    return note
+
+
+def recent_notes(ring: Keyring, limit: int = RECENT) -> list[Note]:
+    visible = Note.objects.visible_to(ring.user).select_related("author")[:limit]
+    return entries.reveal(list(visible), ring)  # type: ignore[return-value]
+
+
+def delete_note(note: Note) -> None:
+    note.delete()

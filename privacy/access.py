@@ -1,0 +1,66 @@
+"""Who may see and change what: decided here, and only here.
+
+Views never filter by couple or author themselves; they call one of these helpers.
+"Not yours" raises Http404 exactly like "does not exist", so nothing is confirmed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from django.http import Http404
+
+from accounts.models import User
+from couples.models import Invite, Membership
+from privacy.entries import Entry
+
+E = TypeVar("E", bound=Entry)
+NOT_FOUND = "Not found."
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise Http404(NOT_FOUND) from None
+
+
+def visible_or_404[E: Entry](model: type[E], user: User, pk: Any) -> E:
+    """An entry this person may read: their own, or one their current partner shared."""
+    entry = model.objects.visible_to(user).filter(pk=_as_uuid(pk)).first()
+    if entry is None:
+        raise Http404(NOT_FOUND)
+    return entry  # type: ignore[no-any-return]
+
+
+def own_or_404[E: Entry](model: type[E], user: User, pk: Any) -> E:
+    """An entry this person may change: only ever their own."""
+    entry = model.objects.authored_by(user).filter(pk=_as_uuid(pk)).first()
+    if entry is None:
+        raise Http404(NOT_FOUND)
+    return entry  # type: ignore[no-any-return]
+
+
+def current_membership_or_404(user: User) -> Membership:
+    membership = Membership.objects.current().select_related("couple").filter(user=user).first()
+    if membership is None:
+        raise Http404("No couple space.")
+    return membership
+
+
+def own_invite_or_404(user: User, invite_id: Any) -> Invite:
+    """An invitation may be managed only by the person who made it, while they're in its space."""
+    invite = (
+        Invite.objects.filter(
+            pk=_as_uuid(invite_id),
+            created_by=user,
+            couple__memberships__user=user,
+            couple__memberships__left_at__isnull=True,
+        )
+        .select_related("couple")
+        .first()
+    )
+    if invite is None:
+        raise Http404(NOT_FOUND)
+    return invite

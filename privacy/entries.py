@@ -1,0 +1,199 @@
+"""The base every kind of entry builds on: author, couple, visibility, encrypted fields.
+
+A new entry kind subclasses `Entry` and declares its personal fields as
+`EncryptedField`. It then gets, without writing any of it again:
+- access rules: `Kind.objects.visible_to(user)` and `privacy.access.visible_or_404`;
+- encryption at rest under the author's data key (private) or the couple key (shared),
+  bound to the row and field so ciphertexts can't be swapped;
+- sharing and unsharing (`share`, `unshare`), export, and leave/delete behaviour
+  (`privacy.lifecycle`), and coverage by the canary test.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from typing import Any, ClassVar, Self
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from couples.models import Membership
+from privacy import crypto
+from privacy.keyring import Keyring
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "Only me"
+    SHARED = "shared", "Shared with my partner"
+
+
+class NotReady(Exception):
+    """The key needed isn't available yet; a plain message says why."""
+
+
+class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
+    """Ciphertext of a personal value (text or a number). Plain values never reach the DB."""
+
+    def __init__(self, *args: Any, max_length: int | None = None, **kwargs: Any) -> None:
+        self.plain_max_length = max_length
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("editable", None)
+        if self.plain_max_length is not None:
+            kwargs["max_length"] = self.plain_max_length
+        return name, path, args, kwargs
+
+
+class EntryQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: User) -> Self:
+        """The author's own entries, and entries their current partner shared."""
+        if not user.is_authenticated:
+            return self.none()
+        current = Membership.objects.current()
+        mine = current.filter(user_id=user.pk).values("couple_id")
+        partners = current.filter(couple_id__in=mine).exclude(user_id=user.pk).values("user_id")
+        return self.filter(
+            Q(author_id=user.pk)
+            | Q(visibility=Visibility.SHARED, couple_id__in=mine, author_id__in=partners)
+        )
+
+    def authored_by(self, user: User) -> Self:
+        return self.filter(author_id=user.pk)
+
+
+class Entry(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    couple = models.ForeignKey(
+        "couples.CoupleSpace", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = EntryQuerySet.as_manager()
+
+    # Filled by `reveal`: the decrypted values, by field name. Never saved.
+    plain: dict[str, Any]
+    # Set by `reveal` when this entry can't be opened by the viewer (a lost key).
+    unreadable: bool = False
+
+    class Meta:
+        abstract = True
+        indexes: ClassVar[list[models.Index]] = []
+
+    @classmethod
+    def encrypted_field_names(cls) -> list[str]:
+        return [f.name for f in cls._meta.get_fields() if isinstance(f, EncryptedField)]
+
+    @classmethod
+    def export_label(cls) -> str:
+        return str(cls._meta.verbose_name_plural).capitalize()
+
+    def export_extra(self) -> dict[str, Any]:
+        """Clear (unencrypted) fields worth keeping in an export, such as a date."""
+        return {}
+
+    @property
+    def is_shared(self) -> bool:
+        return self.visibility == Visibility.SHARED
+
+    def _context(self, field: str, scope: str) -> bytes:
+        return f"tending:field:{self._meta.label}:{self.pk}:{field}:{scope}".encode()
+
+    def _key(self, ring: Keyring) -> tuple[bytes, str]:
+        if self.visibility == Visibility.SHARED:
+            if self.couple_id is None:
+                raise NotReady("A shared entry needs a couple space.")
+            key = ring.couple_key(self.couple_id)
+            if key is None:
+                raise NotReady(
+                    "Sharing opens once your partner next visits Tending; try again after that."
+                )
+            return key, "couple"
+        if self.author_id != ring.user.pk:
+            raise PermissionError("Only the author can open a private entry.")
+        return ring.data_key(), "author"
+
+
+def encrypt_into(entry: Entry, ring: Keyring, values: dict[str, Any]) -> None:
+    """Encrypt `values` into the entry's fields under the key its visibility calls for."""
+    key, scope = entry._key(ring)
+    allowed = set(entry.encrypted_field_names())
+    for name, value in values.items():
+        if name not in allowed:
+            raise ValueError(f"{name} is not an encrypted field of {entry._meta.label}")
+        blob = json.dumps(value).encode()
+        setattr(entry, name, crypto.encrypt(blob, key, entry._context(name, scope)))
+    entry.plain = dict(values)
+
+
+def reveal(entries: Iterable[Entry], ring: Keyring) -> list[Entry]:
+    """Decrypt each entry's fields into `entry.plain`. Tampering raises; a gone key marks it."""
+    opened = []
+    for entry in entries:
+        key, scope = entry._key(ring)
+        entry.plain = {}
+        try:
+            for name in entry.encrypted_field_names():
+                stored = getattr(entry, name)
+                if stored is None:
+                    entry.plain[name] = None
+                    continue
+                raw = crypto.decrypt(bytes(stored), key, entry._context(name, scope))
+                entry.plain[name] = json.loads(raw)
+        except crypto.KeyGone:
+            entry.unreadable = True
+            entry.plain = {}
+        opened.append(entry)
+    return opened
+
+
+def _reencrypt(entry: Entry, ring: Keyring, visibility: str, couple_id: int | None) -> None:
+    (current,) = reveal([entry], ring)
+    if current.unreadable:
+        raise NotReady("This entry can no longer be opened, so it can't be moved.")
+    values = dict(current.plain)
+    entry.visibility = visibility
+    entry.couple_id = couple_id
+    encrypt_into(entry, ring, values)
+    entry.updated_at = timezone.now()
+    entry.save(update_fields=[*entry.encrypted_field_names(), "visibility", "couple", "updated_at"])
+
+
+@transaction.atomic
+def share(entry: Entry, ring: Keyring) -> None:
+    if entry.author_id != ring.user.pk:
+        raise PermissionError("Only the author can share an entry.")
+    membership = Membership.objects.current().filter(user_id=ring.user.pk).first()
+    if membership is None or membership.couple.ended_at is not None:
+        raise NotReady("Sharing needs a partner in your couple space.")
+    if entry.is_shared and entry.couple_id == membership.couple_id:
+        return
+    _reencrypt(entry, ring, Visibility.SHARED, membership.couple_id)
+
+
+@transaction.atomic
+def unshare(entry: Entry, ring: Keyring) -> None:
+    """Takes effect at once everywhere: the partner's pages, feeds and exports."""
+    if entry.author_id != ring.user.pk:
+        raise PermissionError("Only the author can stop sharing an entry.")
+    if not entry.is_shared:
+        return
+    _reencrypt(entry, ring, Visibility.PRIVATE, entry.couple_id)
+
+
+def entry_models() -> list[type[Entry]]:
+    """Every concrete entry kind: what export, leaving, deletion and the canary test cover."""
+    return [m for m in apps.get_models() if issubclass(m, Entry)]

@@ -1,0 +1,169 @@
+"""Creating, unlocking and re-wrapping people's keys, and handing out the couple key."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from accounts.models import User
+from couples.models import CoupleSpace, Membership
+from privacy import crypto
+from privacy.crypto import KdfParams
+from privacy.models import CoupleKeyCopy, PersonKeys
+
+
+def kdf_params() -> KdfParams:
+    return KdfParams(settings.KEY_KDF_OPS, settings.KEY_KDF_MEM)
+
+
+def _ctx(kind: str, user_id: int) -> bytes:
+    return f"tending:{kind}:{user_id}".encode()
+
+
+def _wrap_for_secret(
+    data_key: bytes, secret: str, kind: str, user_id: int
+) -> tuple[bytes, bytes, KdfParams]:
+    salt, params = crypto.new_salt(), kdf_params()
+    wrapped = crypto.encrypt(data_key, crypto.derive_key(secret, salt, params), _ctx(kind, user_id))
+    return wrapped, salt, params
+
+
+def _set_password_wrap(keys: PersonKeys, data_key: bytes, password: str) -> None:
+    wrapped, salt, params = _wrap_for_secret(data_key, password, "dk-by-password", keys.user_id)
+    keys.data_key_by_password, keys.password_salt = wrapped, salt
+    keys.password_kdf_ops, keys.password_kdf_mem = params.ops, params.mem
+
+
+def _set_recovery_wrap(keys: PersonKeys, data_key: bytes, code: str) -> None:
+    wrapped, salt, params = _wrap_for_secret(data_key, code, "dk-by-recovery", keys.user_id)
+    keys.data_key_by_recovery, keys.recovery_salt = wrapped, salt
+    keys.recovery_kdf_ops, keys.recovery_kdf_mem = params.ops, params.mem
+
+
+def create_person_keys(user: User, password: str) -> tuple[bytes, str]:
+    """New data key and key pair. Returns (data key, recovery code to show once)."""
+    data_key = crypto.new_key()
+    public, private = crypto.new_keypair()
+    code = crypto.new_recovery_code()
+    keys = PersonKeys(
+        user=user,
+        public_key=public,
+        private_key_wrapped=crypto.encrypt(private, data_key, _ctx("private-key", user.pk)),
+    )
+    _set_password_wrap(keys, data_key, password)
+    _set_recovery_wrap(keys, data_key, code)
+    PersonKeys.objects.filter(user=user).delete()
+    keys.save()
+    return data_key, code
+
+
+def unlock_with_password(user: User, password: str) -> bytes:
+    keys = PersonKeys.objects.get(user=user)
+    params = KdfParams(keys.password_kdf_ops, keys.password_kdf_mem)
+    wrapping = crypto.derive_key(password, bytes(keys.password_salt), params)
+    return crypto.decrypt(
+        bytes(keys.data_key_by_password), wrapping, _ctx("dk-by-password", user.pk)
+    )
+
+
+def unlock_with_recovery_code(user: User, code: str) -> bytes:
+    keys = PersonKeys.objects.get(user=user)
+    params = KdfParams(keys.recovery_kdf_ops, keys.recovery_kdf_mem)
+    wrapping = crypto.derive_key(
+        crypto.normalize_recovery_code(code), bytes(keys.recovery_salt), params
+    )
+    return crypto.decrypt(
+        bytes(keys.data_key_by_recovery), wrapping, _ctx("dk-by-recovery", user.pk)
+    )
+
+
+def rewrap_for_password(user: User, data_key: bytes, new_password: str) -> None:
+    keys = PersonKeys.objects.get(user=user)
+    _set_password_wrap(keys, data_key, new_password)
+    keys.save(
+        update_fields=[
+            "data_key_by_password",
+            "password_salt",
+            "password_kdf_ops",
+            "password_kdf_mem",
+        ]
+    )
+
+
+def new_recovery_code(user: User, data_key: bytes) -> str:
+    keys = PersonKeys.objects.get(user=user)
+    code = crypto.new_recovery_code()
+    _set_recovery_wrap(keys, data_key, code)
+    keys.save(
+        update_fields=[
+            "data_key_by_recovery",
+            "recovery_salt",
+            "recovery_kdf_ops",
+            "recovery_kdf_mem",
+        ]
+    )
+    return code
+
+
+def private_key(user: User, data_key: bytes) -> bytes:
+    keys = PersonKeys.objects.get(user=user)
+    return crypto.decrypt(bytes(keys.private_key_wrapped), data_key, _ctx("private-key", user.pk))
+
+
+def public_key(user: User) -> bytes:
+    return bytes(PersonKeys.objects.values_list("public_key", flat=True).get(user=user))
+
+
+@transaction.atomic
+def create_couple_key(couple: CoupleSpace, user: User) -> None:
+    """A fresh couple key, sealed to its creator: made when a space is opened."""
+    key = crypto.new_key()
+    CoupleKeyCopy.objects.create(
+        couple=couple, user=user, sealed_key=crypto.seal(key, public_key(user))
+    )
+
+
+def open_couple_key(couple_id: int, user: User, private: bytes) -> bytes | None:
+    copy = CoupleKeyCopy.objects.filter(couple_id=couple_id, user=user).first()
+    if copy is None:
+        return None
+    return crypto.unseal(bytes(copy.sealed_key), private)
+
+
+def grant_to_partner(couple_id: int, couple_key: bytes, partner: User) -> bool:
+    """Seal the couple key for the partner's public key; needs nothing secret of theirs."""
+    if CoupleKeyCopy.objects.filter(couple_id=couple_id, user=partner).exists():
+        return False
+    try:
+        with transaction.atomic():
+            CoupleKeyCopy.objects.create(
+                couple_id=couple_id,
+                user=partner,
+                sealed_key=crypto.seal(couple_key, public_key(partner)),
+            )
+    except IntegrityError:  # the partner's other device, or our other tab, got there first
+        return False
+    return True
+
+
+def members_missing_key(couple_id: int) -> list[User]:
+    holders = CoupleKeyCopy.objects.filter(couple_id=couple_id).values("user_id")
+    return [
+        m.user
+        for m in Membership.objects.current()
+        .filter(couple_id=couple_id)
+        .exclude(user_id__in=holders)
+        .select_related("user")
+    ]
+
+
+def has_keys(user: User) -> bool:
+    return PersonKeys.objects.filter(user=user).exists()
+
+
+@transaction.atomic
+def replace_person_keys(user: User, password: str) -> tuple[bytes, str]:
+    """After a reset without the recovery code: old keys are gone for good. The couple key
+    copies sealed to the old public key are dropped, so the partner re-grants them."""
+    CoupleKeyCopy.objects.filter(user=user).delete()
+    return create_person_keys(user, password)

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+
+from couples.models import Membership
+from privacy import keys
+from privacy.keyring import SESSION_FIELD, Locked, keyring_for
+from tending.http import signed_in_user
+
+
+class KeyringMiddleware:
+    """Gives each request its keyring, sets or clears the key cookie, and hands the
+    couple key to a partner who joined while this person was away."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        ring = keyring_for(request)
+        if request.user.is_authenticated:
+            self._grant_partner_if_needed(request)
+        response = self.get_response(request)
+        if ring.new_cookie_secret is not None:
+            response.set_cookie(
+                settings.KEY_COOKIE_NAME,
+                base64.urlsafe_b64encode(ring.new_cookie_secret).decode(),
+                max_age=settings.SESSION_COOKIE_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        elif settings.KEY_COOKIE_NAME in request.COOKIES and not request.session.get(SESSION_FIELD):
+            response.delete_cookie(settings.KEY_COOKIE_NAME, samesite="Lax")
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """This browser can't open the keys (the key cookie was lost): sign in again."""
+        if not isinstance(exception, Locked):
+            return None
+        logout(request)
+        messages.info(request, "Please sign in again to open your entries on this device.")
+        return redirect_to_login(request.get_full_path())
+
+    def _grant_partner_if_needed(self, request: HttpRequest) -> None:
+        user = signed_in_user(request)
+        membership = Membership.objects.current().filter(user=user).only("couple_id").first()
+        if membership is None:
+            return
+        waiting = keys.members_missing_key(membership.couple_id)
+        if not waiting or user in waiting:
+            return
+        try:
+            couple_key = keyring_for(request).couple_key(membership.couple_id)
+        except Locked:
+            return
+        if couple_key is not None:
+            for partner in waiting:
+                keys.grant_to_partner(membership.couple_id, couple_key, partner)

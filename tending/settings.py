@@ -1,0 +1,210 @@
+"""Tending's one settings module. Everything comes from the environment (see README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.csp import CSP
+
+from tending.env import (
+    database_from_url,
+    ensure_private_dir,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    secret_from_env_or_file,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = ensure_private_dir(Path(env_str("TENDING_DATA_DIR", str(BASE_DIR / "data"))).resolve())
+
+DEBUG = env_bool("TENDING_DEBUG", False)
+SECRET_KEY = secret_from_env_or_file("TENDING_SECRET_KEY", DATA_DIR / "secret_key")
+# True when the key was generated into the data dir: fine for one machine, wrong for several.
+SECRET_KEY_FROM_FILE = not env_str("TENDING_SECRET_KEY")
+
+ALLOWED_HOSTS = env_list("TENDING_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("TENDING_CSRF_TRUSTED_ORIGINS", [])
+# Client addresses from X-Forwarded-For are believed only from these proxies.
+TRUSTED_PROXIES = env_list("TENDING_TRUSTED_PROXIES", [])
+
+INSTALLED_APPS = [
+    "tending",
+    "accounts",
+    "couples",
+    "privacy",
+    "notes",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks_db",
+]
+ADMIN_ENABLED = env_bool("TENDING_ADMIN", False)
+if ADMIN_ENABLED:
+    INSTALLED_APPS.append("django.contrib.admin")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "privacy.middleware.KeyringMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.ActivateTimeZoneMiddleware",
+]
+
+ROOT_URLCONF = "tending.urls"
+WSGI_APPLICATION = "tending.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_from_url(env_str("DATABASE_URL"), DATA_DIR / "tending.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "today"
+LOGOUT_REDIRECT_URL = "accounts:sign_in"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Failed sign-ins allowed per (account, address) pair, and per address alone, in the window.
+SIGN_IN_THROTTLE_PER_PAIR = env_int("TENDING_SIGN_IN_LIMIT", 5)
+SIGN_IN_THROTTLE_PER_ADDRESS = env_int("TENDING_SIGN_IN_ADDRESS_LIMIT", 50)
+SIGN_IN_THROTTLE_WINDOW_SECONDS = env_int("TENDING_SIGN_IN_WINDOW", 15 * 60)
+
+INVITE_LIFETIME_DAYS = 7
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("TENDING_SESSION_DAYS", 14) * 24 * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Production is HTTPS behind a proxy or directly; a couple's own machine is plain HTTP on loopback.
+HTTPS = env_bool("TENDING_HTTPS", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if HTTPS and TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Strict CSP: no inline script or style anywhere, nothing from other origins.
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# Tests and `./tend start` before collectstatic still find files through the finders.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MANIFEST_STRICT = False
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Email goes to the console unless SMTP is configured (nothing sends email yet).
+SMTP_HOST = env_str("TENDING_SMTP_HOST")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": SMTP_HOST,
+                "port": env_int("TENDING_SMTP_PORT", 587),
+                "username": env_str("TENDING_SMTP_USER"),
+                "password": env_str("TENDING_SMTP_PASSWORD"),
+                "use_tls": True,
+            },
+        }
+        if SMTP_HOST
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = env_str("TENDING_FROM_EMAIL", "Tending <tending@localhost>")
+
+# The server process started by `./tend start`.
+SERVE_HOST = env_str("TENDING_HOST", "127.0.0.1")
+SERVE_PORT = env_int("TENDING_PORT", 8000)
+SERVE_WORKERS = env_int("TENDING_WORKERS", 2)
+
+# Logs never carry personal content: no request bodies, no access log with invite paths.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("TENDING_LOG_LEVEL", "WARNING")},
+}
+
+# Argon2id cost for deriving the key that wraps each person's data key (see docs/privacy.md).
+# Defaults are libsodium's "interactive" profile: 2 passes over 64 MiB.
+KEY_KDF_OPS = env_int("TENDING_KEY_KDF_OPS", 2)
+KEY_KDF_MEM = env_int("TENDING_KEY_KDF_MEM", 64 * 1024 * 1024)
+# The HttpOnly cookie holding the per-session secret that opens the data key in the session.
+KEY_COOKIE_NAME = "tending_key"

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.urls import include, path
+
+from tending import views
+
+urlpatterns = [
+    path("", views.today, name="today"),
+    path("", include("couples.urls")),
+    path("account/", include("accounts.urls")),
+    path("account/", include("privacy.urls")),
+    path("notes/", include("notes.urls")),
+]
+
+if settings.ADMIN_ENABLED:
+    from django.contrib import admin
+
+    urlpatterns.append(path("operator/admin/", admin.site.urls))

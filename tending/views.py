@@ -1,0 +1,32 @@
+"""The home page composes what each feature offers for today; it owns no data itself."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from couples import services as couples
+from couples.forms import RoleForm
+from notes import services as notes
+from notes.forms import NoteForm
+from privacy.keyring import keyring_for
+from tending.http import signed_in_user
+
+
+def today(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    membership = couples.current_membership(user)
+    partner = couples.partner_membership(membership) if membership else None
+    invite = couples.live_invite(membership, user) if membership and not partner else None
+    return render(
+        request,
+        "tending/today.html",
+        {
+            "membership": membership,
+            "partner": partner,
+            "live_invite": invite,
+            "role_form": RoleForm(),
+            "note_form": NoteForm(),
+            "notes": notes.recent_notes(keyring_for(request)),
+        },
+    )
