@@ -121,3 +121,29 @@ class RecoverForm(forms.Form):
         password: str = self.cleaned_data["new_password"]
         password_validation.validate_password(password)
         return password
+
+
+class ResetRequestForm(forms.Form):
+    email = forms.EmailField(label="Email", max_length=254)
+
+
+class ResetWithoutCodeForm(forms.Form):
+    new_password = forms.CharField(
+        label="New password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters.",
+    )
+    understood = forms.BooleanField(
+        label="I understand that my private entries can't be opened after this.",
+        error_messages={"required": "Please confirm you've read what this means."},
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_new_password(self) -> str:
+        password: str = self.cleaned_data["new_password"]
+        password_validation.validate_password(password, self.user)
+        return password

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.utils.http import urlsafe_base64_decode
 
 from accounts import throttle
 from accounts.models import User
+from accounts.tasks import send_password_reset
 from privacy import crypto, keys
 from privacy.keyring import keyring_for
 
@@ -137,6 +140,29 @@ def reset_with_recovery_code(
         keys.rewrap_for_password(user, data_key, new_password)
     throttle.clear("recovery", email, address)
     _start_session(request, user, data_key)
+    return user
+
+
+def request_reset_email(request: HttpRequest, email: str) -> None:
+    """Queue a reset link. The reply is the same whether or not the account exists."""
+    address = throttle.client_address(request)
+    if throttle.is_blocked("reset-email", email, address):
+        return
+    throttle.record_failure("reset-email", email, address)  # counts requests, not failures
+    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+    if user is not None:
+        origin = request.build_absolute_uri("/")
+        transaction.on_commit(lambda: send_password_reset.enqueue(user.pk, origin))
+
+
+def user_for_reset_link(uidb64: str, token: str) -> User | None:
+    try:
+        user_id = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
     return user
 
 

@@ -11,7 +11,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
-from accounts.forms import ConfirmPasswordForm, ProfileForm, RecoverForm, SignInForm, SignUpForm
+from accounts.forms import (
+    ConfirmPasswordForm,
+    ProfileForm,
+    RecoverForm,
+    ResetRequestForm,
+    ResetWithoutCodeForm,
+    SignInForm,
+    SignUpForm,
+)
 from tending.http import signed_in_user
 
 
@@ -136,3 +144,28 @@ def recover(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Your new password is set, and everything you wrote is here.")
             return redirect("today")
     return render(request, "accounts/recover.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def reset_request(request: HttpRequest) -> HttpResponse:
+    form = ResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_reset_email(request, form.cleaned_data["email"])
+        return render(request, "accounts/reset_sent.html")
+    return render(request, "accounts/reset_request.html", {"form": form})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    user = services.user_for_reset_link(uidb64, token)
+    if user is None:
+        return render(request, "accounts/reset_invalid.html", status=410)
+    form = ResetWithoutCodeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.reset_without_recovery_code(request, user, form.cleaned_data["new_password"])
+        return redirect(f"{reverse('accounts:recovery_code')}?next={reverse('today')}")
+    response = render(request, "accounts/reset_confirm.html", {"form": form, "person": user})
+    add_never_cache_headers(response)
+    return response

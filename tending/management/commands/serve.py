@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 from typing import Any
 
@@ -18,6 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=settings.SERVE_HOST, help="address to listen on")
         parser.add_argument("--port", type=int, default=settings.SERVE_PORT, help="port")
         parser.add_argument("--workers", type=int, default=settings.SERVE_WORKERS)
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="don't start the background worker beside the server (run it separately)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -45,4 +52,25 @@ class Command(BaseCommand):
             "warning",
             # No access log: URLs can hold invitation tokens.
         ]
-        os.execv(sys.executable, argv)  # noqa: S606
+        if options["no_worker"]:
+            os.execv(sys.executable, argv)  # noqa: S606
+        self._run_with_worker(argv)
+
+    def _run_with_worker(self, server_argv: list[str]) -> None:
+        """One command for a couple's machine: the server, and the worker beside it."""
+        manage = str(settings.BASE_DIR / "manage.py")
+        worker = subprocess.Popen([sys.executable, manage, "db_worker", "--interval", "5"])  # noqa: S603
+        server = subprocess.Popen(server_argv)  # noqa: S603
+
+        def stop(signum: int, _frame: object) -> None:
+            for child in (server, worker):
+                if child.poll() is None:
+                    child.send_signal(signum)
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        code = server.wait()
+        if worker.poll() is None:
+            worker.terminate()
+        worker.wait()
+        sys.exit(code)
