@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
@@ -32,6 +32,10 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("today")
 
 
+def _with_next(name: str, next_url: str) -> str:
+    return f"{reverse(name)}?{urlencode({'next': next_url})}"
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
@@ -40,7 +44,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.sign_up(request, **form.cleaned_data)
-        return redirect(f"{reverse('accounts:recovery_code')}?next={_next_url(request)}")
+        return redirect(_with_next("accounts:recovery_code", _next_url(request)))
     return render(request, "accounts/sign_up.html", {"form": form, "next": _next_url(request)})
 
 
@@ -121,7 +125,7 @@ def new_recovery_code(request: HttpRequest) -> HttpResponse:
     form = ConfirmPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.new_recovery_code(request, user, form.cleaned_data["password"])
-        return redirect(f"{reverse('accounts:recovery_code')}?next={reverse('accounts:settings')}")
+        return redirect(_with_next("accounts:recovery_code", reverse("accounts:settings")))
     return render(request, "accounts/new_recovery_code.html", {"form": form})
 
 
@@ -165,7 +169,7 @@ def reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse
     form = ResetWithoutCodeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.reset_without_recovery_code(request, user, form.cleaned_data["new_password"])
-        return redirect(f"{reverse('accounts:recovery_code')}?next={reverse('today')}")
+        return redirect(_with_next("accounts:recovery_code", reverse("today")))
     response = render(request, "accounts/reset_confirm.html", {"form": form, "person": user})
     add_never_cache_headers(response)
     return response
