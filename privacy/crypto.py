@@ -68,6 +68,11 @@ def fingerprint(key: bytes) -> bytes:
     return hashlib.blake2b(key, digest_size=FINGERPRINT_BYTES, person=b"tending-keyid").digest()
 
 
+def key_id_of(blob: bytes) -> bytes:
+    """The fingerprint of the key a ciphertext was made under (not secret)."""
+    return bytes(blob)[1 : 1 + FINGERPRINT_BYTES]
+
+
 def encrypt(plaintext: bytes, key: bytes, context: bytes) -> bytes:
     """version | key fingerprint | nonce | AEAD(plaintext, aad = context)."""
     nonce = nacl.utils.random(NONCE_BYTES)

@@ -86,8 +86,10 @@ class Entry(models.Model):
 
     # Filled by `reveal`: the decrypted values, by field name. Never saved.
     plain: dict[str, Any]
-    # Set by `reveal` when this entry can't be opened by the viewer (a lost key).
+    # Set by `reveal`: written under a key lost to a reset, so it can't be opened any more.
     unreadable: bool = False
+    # Set by `reveal`: shared, but this person doesn't hold the couple key yet.
+    waiting: bool = False
 
     class Meta:
         abstract = True
@@ -140,11 +142,21 @@ def encrypt_into(entry: Entry, ring: Keyring, values: dict[str, Any]) -> None:
 
 
 def reveal(entries: Iterable[Entry], ring: Keyring) -> list[Entry]:
-    """Decrypt each entry's fields into `entry.plain`. Tampering raises; a gone key marks it."""
+    """Decrypt each entry's fields into `entry.plain`.
+
+    Tampering (a ciphertext from another row, field or key) raises DecryptionFailed.
+    Only a ciphertext under one of the author's own retired keys reads as "can't be
+    opened", and a shared entry whose couple key hasn't reached this person yet waits.
+    """
     opened = []
     for entry in entries:
-        key, scope = entry._key(ring)
-        entry.plain = {}
+        entry.plain, entry.unreadable, entry.waiting = {}, False, False
+        opened.append(entry)
+        try:
+            key, scope = entry._key(ring)
+        except NotReady:
+            entry.waiting = True
+            continue
         try:
             for name in entry.encrypted_field_names():
                 stored = getattr(entry, name)
@@ -154,9 +166,10 @@ def reveal(entries: Iterable[Entry], ring: Keyring) -> list[Entry]:
                 raw = crypto.decrypt(bytes(stored), key, entry._context(name, scope))
                 entry.plain[name] = json.loads(raw)
         except crypto.KeyGone:
+            if scope != "author" or crypto.key_id_of(stored) not in ring.retired_key_ids():
+                raise crypto.DecryptionFailed("Ciphertext made under a key it doesn't belong to.")
             entry.unreadable = True
             entry.plain = {}
-        opened.append(entry)
     return opened
 
 
@@ -164,6 +177,8 @@ def _reencrypt(entry: Entry, ring: Keyring, visibility: str, couple_id: int | No
     (current,) = reveal([entry], ring)
     if current.unreadable:
         raise NotReady("This entry can no longer be opened, so it can't be moved.")
+    if current.waiting:
+        raise NotReady("This opens once your partner next visits Tending; try again after that.")
     values = dict(current.plain)
     entry.visibility = visibility
     entry.couple_id = couple_id
@@ -177,7 +192,12 @@ def share(entry: Entry, ring: Keyring) -> None:
     if entry.author_id != ring.user.pk:
         raise PermissionError("Only the author can share an entry.")
     membership = Membership.objects.current().filter(user_id=ring.user.pk).first()
-    if membership is None or membership.couple.ended_at is not None:
+    paired = (
+        membership is not None
+        and membership.couple.ended_at is None
+        and Membership.objects.current().filter(couple_id=membership.couple_id).count() == 2
+    )
+    if not paired or membership is None:
         raise NotReady("Sharing needs a partner in your couple space.")
     if entry.is_shared and entry.couple_id == membership.couple_id:
         return

@@ -33,6 +33,7 @@ class Keyring:
         self._data_key: bytes | None = None
         self._private_key: bytes | None = None
         self._couple_keys: dict[int, bytes | None] = {}
+        self._retired: set[bytes] | None = None
         self.new_cookie_secret: bytes | None = None
 
     # -- unlocking -------------------------------------------------------------
@@ -98,6 +99,11 @@ class Keyring:
             )
         return self._couple_keys[couple_id]
 
+    def retired_key_ids(self) -> set[bytes]:
+        if self._retired is None:
+            self._retired = keys.retired_key_ids(self.user)
+        return self._retired
+
     def sealed_value(self, value: str) -> str:
         """Encrypt a short value (a recovery code to show once) for this session only."""
         return base64.b64encode(
@@ -129,6 +135,7 @@ class PasswordKeyring(Keyring):
         self._data_key = keys.unlock_with_password(user, password)
         self._private_key = None
         self._couple_keys = {}
+        self._retired = None
         self.new_cookie_secret = None
 
     @property

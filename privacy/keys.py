@@ -40,7 +40,7 @@ def _set_recovery_wrap(keys: PersonKeys, data_key: bytes, code: str) -> None:
     keys.recovery_kdf_ops, keys.recovery_kdf_mem = params.ops, params.mem
 
 
-def create_person_keys(user: User, password: str) -> tuple[bytes, str]:
+def create_person_keys(user: User, password: str, retired: bytes = b"") -> tuple[bytes, str]:
     """New data key and key pair. Returns (data key, recovery code to show once)."""
     data_key = crypto.new_key()
     public, private = crypto.new_keypair()
@@ -49,6 +49,8 @@ def create_person_keys(user: User, password: str) -> tuple[bytes, str]:
         user=user,
         public_key=public,
         private_key_wrapped=crypto.encrypt(private, data_key, _ctx("private-key", user.pk)),
+        data_key_id=crypto.fingerprint(data_key),
+        retired_key_ids=retired,
     )
     _set_password_wrap(keys, data_key, password)
     _set_recovery_wrap(keys, data_key, code)
@@ -166,4 +168,11 @@ def replace_person_keys(user: User, password: str) -> tuple[bytes, str]:
     """After a reset without the recovery code: old keys are gone for good. The couple key
     copies sealed to the old public key are dropped, so the partner re-grants them."""
     CoupleKeyCopy.objects.filter(user=user).delete()
-    return create_person_keys(user, password)
+    old = PersonKeys.objects.filter(user=user).first()
+    retired = bytes(old.retired_key_ids) + bytes(old.data_key_id) if old else b""
+    return create_person_keys(user, password, retired=retired)
+
+
+def retired_key_ids(user: User) -> set[bytes]:
+    keys = PersonKeys.objects.filter(user=user).only("retired_key_ids").first()
+    return keys.retired() if keys else set()

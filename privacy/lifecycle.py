@@ -24,7 +24,8 @@ def _describe(entry: Entry, mine: bool) -> dict[str, Any]:
         "updated_at": entry.updated_at.isoformat(),
         "shared": entry.is_shared,
         "author": "me" if mine else entry.author.display_name,
-        "readable": not entry.unreadable,
+        "readable": not (entry.unreadable or entry.waiting),
+        "waiting_for_couple_key": entry.waiting,
         "fields": entry.plain,
         **{k: _plain(v) for k, v in entry.export_extra().items()},
     }

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from privacy import crypto
+
 
 class PersonKeys(models.Model):
     """A person's data key (wrapped twice) and key pair (private half wrapped by the data key)."""
@@ -23,10 +25,19 @@ class PersonKeys(models.Model):
     recovery_salt = models.BinaryField()
     recovery_kdf_ops = models.PositiveIntegerField()
     recovery_kdf_mem = models.PositiveBigIntegerField()
+    # Fingerprints (not secrets) of the current data key and of keys lost to a reset without
+    # the recovery code: a ciphertext under a retired key is "can't be opened", any other
+    # mismatch is tampering.
+    data_key_id = models.BinaryField(default=b"")
+    retired_key_ids = models.BinaryField(default=b"")
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"Keys of user {self.user_id}"
+
+    def retired(self) -> set[bytes]:
+        raw, size = bytes(self.retired_key_ids), crypto.FINGERPRINT_BYTES
+        return {raw[i : i + size] for i in range(0, len(raw), size)}
 
 
 class CoupleKeyCopy(models.Model):

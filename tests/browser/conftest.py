@@ -1,0 +1,208 @@
+"""Browser journeys: Debian's Chromium driven by Playwright's sync API against live_server.
+
+Each partner gets their own browser context (own cookies, own time zone) at phone size.
+Helpers used by the journeys live here too: sign_up, check_a11y and screenshot.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+# Playwright's sync API keeps an event loop running in this thread while it's started, so
+# Django would refuse the ORM calls made between browser steps. The switch is set only for
+# as long as Playwright runs (see `browser`): left on for the whole session, it leaks into
+# subprocesses of other tests (`check --deploy` fails with async.E001) and turns off
+# Django's async-safety checks for every test that runs afterwards.
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "screen": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "en-GB",
+}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+BLOCKING_IMPACTS = ("serious", "critical")
+# Failures show within seconds rather than Playwright's default 30.
+STEP_TIMEOUT_MS = 10_000
+
+NewContext = Callable[..., BrowserContext]
+
+_axe = Axe()
+# Minor and moderate axe violations, and serious or critical findings axe could only mark
+# "needs review" (incomplete), don't fail a test; they're listed after the run.
+_a11y_notes: dict[str, str] = {}
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    """One Chromium for all browser tests, stopped after the last of them.
+
+    Package-scoped rather than session-scoped on purpose: a running Playwright means a
+    running event loop in the main thread, which must not outlive the browser tests.
+    launch() gives every run a fresh temporary profile.
+    """
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
+
+
+@pytest.fixture
+def site(live_server: LiveServer, transactional_db: None, settings: Any) -> str:
+    """The live server's base URL. Browser and test share the database, so it's transactional."""
+    # Serve the static files as they are in the source tree. With the manifest storage, a
+    # staticfiles/ left by `./tend start` makes pages ask for hashed names that live_server's
+    # finders can't serve (404: no CSS, no script), or for stale copies of changed files.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return live_server.url
+
+
+@pytest.fixture
+def new_context(browser: Browser, site: str) -> Iterator[NewContext]:
+    """Make a phone-sized context: one per person or device, each with its own cookies."""
+    made: list[BrowserContext] = []
+
+    def make(timezone_id: str = "UTC", **options: Any) -> BrowserContext:
+        context = browser.new_context(
+            base_url=site, timezone_id=timezone_id, **{**PHONE, **options}
+        )
+        context.set_default_timeout(STEP_TIMEOUT_MS)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()
+
+
+def check_a11y(page: Page) -> None:
+    """Run axe on the page as it is now; fail on any serious or critical violation."""
+    results = _axe.run(page, options={"resultTypes": ["violations", "incomplete"]}).response
+    violations, unsure = results["violations"], results["incomplete"]
+    where = f"{page.url} ({page.title()})"
+    blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
+    path = re.sub(r"/join/[^/?]+/", "/join/<token>/", urlsplit(page.url).path)
+    for violation in violations:
+        if violation not in blocking:
+            _a11y_notes[f"{violation['id']} on {path}"] = _describe(violation)
+    for finding in unsure:
+        if finding.get("impact") in BLOCKING_IMPACTS:
+            _a11y_notes[f"{finding['id']} (needs review) on {path}"] = _describe(finding)
+    if blocking:
+        details = "\n".join(_describe(v) for v in blocking)
+        pytest.fail(
+            f"axe found {len(blocking)} serious/critical violation(s) on {where}:\n{details}",
+            pytrace=False,
+        )
+
+
+def _describe(violation: dict[str, Any]) -> str:
+    lines = [
+        f"- {violation['id']} [{violation.get('impact')}]: {violation['help']}",
+        f"  {violation.get('helpUrl', '')}",
+    ]
+    for node in violation["nodes"]:
+        lines.append(f"  * {', '.join(map(str, node['target']))}: {node['html']}")
+        summary = node.get("failureSummary", "").strip().replace("\n", "\n      ")
+        if summary:
+            lines.append(f"      {summary}")
+    return "\n".join(lines)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _a11y_notes:
+        terminalreporter.section("axe: minor/moderate, and needs-review findings (not failing)")
+        for key, text in sorted(_a11y_notes.items()):
+            terminalreporter.write_line(f"{key}\n{text}")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save the whole page to test-artifacts/<name>.png (gitignored) for people to review."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_up(page: Page, name: str, email: str, password: str) -> str | None:
+    """Fill in and send the sign-up form the page is showing, then pass any interstitial.
+
+    The time zone is left as the page's script preselected it from the browser's zone.
+    If a one-time recovery code is shown after sign-up, it is acknowledged and passed,
+    and returned.
+    """
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Create your account")
+    check_a11y(page)
+    form = page.locator("form", has=page.get_by_label("Email"))
+    form.get_by_label("Your name").fill(name)
+    form.get_by_label("Email").fill(email)
+    form.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        form.get_by_role("button", name="Create my account").click()
+
+    errors = page.locator(".error, .form-errors")
+    if "/account/sign-up/" in page.url and errors.count():
+        pytest.fail(f"Sign-up refused: {errors.all_inner_texts()}", pytrace=False)
+
+    return pass_recovery_code(page)
+
+
+def pass_recovery_code(page: Page) -> str | None:
+    """If the page shows a one-time recovery code, check it, acknowledge it and go on.
+
+    Returns the code's text when one was shown (None otherwise); the wording of the
+    acknowledgement ("I've kept it somewhere safe", "Continue", ...) is matched loosely.
+    """
+    title = page.get_by_role("heading", name=re.compile(r"recovery code", re.IGNORECASE))
+    if not title.count():
+        return None
+    check_a11y(page)
+    screenshot(page, "recovery-code")
+    code_element = page.locator("#recovery_code, .code").first
+    code = code_element.inner_text().strip() if code_element.count() else ""
+    kept = page.get_by_role("checkbox", name=re.compile(r"kept|saved|safe", re.IGNORECASE))
+    if kept.count():
+        kept.first.check()
+    wording = re.compile(r"\bkept\b|\bsafe\b|continue", re.IGNORECASE)
+    control = page.get_by_role("button", name=wording).or_(page.get_by_role("link", name=wording))
+    if not control.count():
+        pytest.fail("The recovery code page has no 'kept it'/'continue' control.", pytrace=False)
+    with page.expect_navigation():
+        control.first.click()
+    return code
