@@ -165,9 +165,9 @@ def reveal(entries: Iterable[Entry], ring: Keyring) -> list[Entry]:
                     continue
                 raw = crypto.decrypt(bytes(stored), key, entry._context(name, scope))
                 entry.plain[name] = json.loads(raw)
-        except crypto.KeyGone:
+        except crypto.KeyGone as gone:
             if scope != "author" or crypto.key_id_of(stored) not in ring.retired_key_ids():
-                raise crypto.DecryptionFailed("Ciphertext made under a key it doesn't belong to.")
+                raise crypto.DecryptionFailed("Under a key it doesn't belong to.") from gone
             entry.unreadable = True
             entry.plain = {}
     return opened
