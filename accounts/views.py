@@ -162,8 +162,8 @@ def reset_request(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    user = services.user_for_reset_link(uidb64, token)
+def reset_confirm(request: HttpRequest, uidb64: str, reset_token: str) -> HttpResponse:
+    user = services.user_for_reset_link(uidb64, reset_token)
     if user is None:
         return render(request, "accounts/reset_invalid.html", status=410)
     form = ResetWithoutCodeForm(user, request.POST or None)

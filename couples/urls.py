@@ -12,5 +12,5 @@ urlpatterns = [
     path("couple/start-over/", views.start_over, name="start_over"),
     path("join/", views.join_with_code, name="join_code"),
     path("join/accept/", views.accept, name="accept"),
-    path("join/<str:token>/", views.join_link, name="join_link"),
+    path("join/<str:invite_token>/", views.join_link, name="join_link"),
 ]

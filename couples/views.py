@@ -111,10 +111,10 @@ def _remember(request: HtmxHttpRequest, invite: Invite) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET"])
-def join_link(request: HtmxHttpRequest, token: str) -> HttpResponse:
+def join_link(request: HtmxHttpRequest, invite_token: str) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     try:
-        invite = services.find_invite(token=token)
+        invite = services.find_invite(token=invite_token)
         services.check_invite(invite, None)
     except services.CoupleProblem as problem:
         return render(request, "couples/join_problem.html", {"problem": problem}, status=410)

@@ -51,6 +51,7 @@ def note_list(request: HtmxHttpRequest) -> HttpResponse:
     return _render_list(request, form)
 
 
+@require_http_methods(["GET"])
 def note_detail(request: HtmxHttpRequest, note_id: UUID) -> HttpResponse:
     note = visible_or_404(Note, signed_in_user(request), note_id)
     entries.reveal([note], keyring_for(request))

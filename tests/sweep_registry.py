@@ -1,0 +1,259 @@
+"""What the authorization sweep (tests/test_sweep.py) needs to know about our URLs.
+
+The sweep walks every URL pattern. It needs no new test for a new URL, but it does need
+to know two things, kept here so that a reviewer sees them in one place:
+
+1. Which views are public. A view is public when LoginRequiredMiddleware lets an
+   anonymous visitor through (it is decorated with ``@login_not_required``). Every such
+   view must be named in ``PUBLIC``, and every name in ``PUBLIC`` must be public; the
+   sweep fails otherwise. Adding a name here is a privacy decision: say why on its line.
+
+2. How to make the object that each URL kwarg names. A URL such as
+   ``notes/<uuid:note_id>/`` makes the sweep look up ``FACTORIES["note_id"]``; when the
+   kwarg has no entry, the sweep fails with "add a factory for note_id used by <url name>".
+   Kwargs are matched by *name*, so every URL that says ``note_id`` means the same kind of
+   object: keep kwarg names specific (``note_id``, not ``id`` or ``pk``). Where one name
+   means different things in different URLs (``token``: an invitation's, a password
+   reset's), each factory lists the URLs it is for in ``urls``, and any other URL that
+   uses the name gets no factory, so the sweep fails until someone says what it means.
+
+How to register a new kwarg
+---------------------------
+Add a tuple of ``ObjectFactory`` to ``FACTORIES`` under the kwarg's name::
+
+    "checkin_id": (
+        ObjectFactory(
+            make=make_private_checkin,      # (Making) -> the value that goes in the URL
+            unknown=uuid.uuid4,             # a value of the same type that names nothing
+            owner="alice",                  # the persona who made the object
+            visibility=Visibility.PRIVATE,  # bob, alice's partner, gets 404 everywhere
+            shown_text=PRIVATE_WORDS,       # optional: words its page shows to whoever may see it
+        ),
+        ObjectFactory(
+            make=make_shared_checkin,
+            unknown=uuid.uuid4,
+            owner="alice",
+            visibility=Visibility.SHARED,   # bob may read it, but not change it
+            shown_text=SHARED_WORDS,
+        ),
+    ),
+
+``make`` creates the object in the database (directly through the ORM or through the
+app's service functions) for ``making.owner`` and returns the URL value, usually its pk.
+``making`` also holds every persona (``cast``) and ``earlier``: the values already made
+for the kwargs to its left in the same URL, so
+``notes/<uuid:note_id>/comments/<uuid:comment_id>/`` can put the comment on that note.
+
+Give one factory per way the object can be seen (a private and a shared check-in,
+above): the sweep runs every URL once per factory, or once per combination of factories
+when a URL has several kwargs (their owners must then be the same persona, and the
+object counts as shared only when every factory in the combination is SHARED).
+
+For every non-public URL that uses the kwarg, the sweep then proves that:
+
+- an anonymous visitor is sent to sign-in, for GET and POST;
+- every signed-in persona outside the owner's couple (carol, dan and erin when the owner
+  is alice), and the partner when the object is PRIVATE, gets 404 on GET and POST, the
+  very page they get for ``unknown``, and the database is unchanged afterwards;
+- the partner of a SHARED object is not refused on GET (405 on a POST-only URL is fine)
+  and, unless the factory says ``partner_may_change=True``, a POST of theirs changes
+  nothing in the database: sharing lets a partner read, never edit or delete;
+- the owner is not refused, so the 404s above come from ownership and not from a broken
+  URL.
+
+Admin URLs (mounted only when TENDING_ADMIN is set) are staff-only whatever they name, so
+their kwargs need only a placeholder that the URL pattern accepts: ``ADMIN_PLACEHOLDERS``.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal
+
+from django.contrib.auth.tokens import default_token_generator
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from accounts import services as accounts
+from accounts.models import User
+from conftest import PASSWORD, Cast, Persona
+from couples import services
+from couples.models import Invite
+from notes import services as notes
+from privacy.keyring import PasswordKeyring
+
+PersonaName = Literal["alice", "bob", "carol", "dan", "erin"]
+
+# Views an anonymous visitor may open. Each is a decision, not an accident.
+PUBLIC: frozenset[str] = frozenset(
+    {
+        "accounts:sign_up",  # making an account needs no account
+        "accounts:sign_in",
+        "accounts:recover",  # a forgotten password, with the recovery code: signed out
+        "accounts:reset",  # asking for a reset email: signed out
+        "accounts:reset_confirm",  # the link in that email: whoever holds it, signed out
+        "couples:join_code",  # a partner types the code before having an account
+        "couples:join_link",  # a partner opens the link before having an account
+    }
+)
+
+# The admin's own sign-in page; every other admin view requires staff.
+ADMIN_PUBLIC: frozenset[str] = frozenset({"admin:login"})
+
+# Admin views check staff before they look at any kwarg, so any accepted value will do.
+ADMIN_PLACEHOLDERS: Mapping[str, str] = {
+    "app_label": "accounts",
+    "object_id": "1",
+    "content_type_id": "1",
+    "url": "nothing-here/",
+}
+
+
+class Visibility(enum.Enum):
+    PRIVATE = "only the owner"
+    SHARED = "the owner and their partner"
+
+
+@dataclass(frozen=True)
+class Making:
+    """What a factory's ``make`` gets."""
+
+    cast: Cast
+    owner: Persona  # the factory's own owner, to make the object for
+    earlier: Mapping[str, object]  # values made for the kwargs to the left, by kwarg name
+
+
+@dataclass(frozen=True)
+class ObjectFactory:
+    """How to make the object a URL kwarg names, and who may reach it."""
+
+    make: Callable[[Making], object]
+    unknown: Callable[[], object]
+    owner: PersonaName = "alice"
+    visibility: Visibility = Visibility.PRIVATE
+    # Only these URLs, when the kwarg's name means different things in different URLs.
+    urls: frozenset[str] | None = None
+    # For public URLs only: the plain words shown when the value names nothing.
+    unknown_message: str | None = None
+    # Words the object's page shows to whoever may see it, and never to anyone else.
+    shown_text: str | None = None
+    # For SHARED objects: whether the partner may change it (reply to it, say).
+    partner_may_change: bool = False
+    # Names the case in test ids; defaults to "private" or "shared".
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.visibility.name.lower()
+
+
+def _invite_for(owner: Persona, token_hash: str) -> Invite:
+    """An invitation row, made directly: a full couple can't get one through the services."""
+    membership = services.current_membership(owner.user)
+    assert membership is not None, f"{owner.name} must be in a couple space to own an invite"
+    now = timezone.now()
+    return Invite.objects.create(
+        couple=membership.couple,
+        created_by=owner.user,
+        token_hash=token_hash,
+        code_hash=f"sweep-code-{uuid.uuid4().hex}",
+        created_at=now,
+        expires_at=now + timedelta(days=7),
+    )
+
+
+def make_invite(making: Making) -> object:
+    return _invite_for(making.owner, f"sweep-token-{uuid.uuid4().hex}").pk
+
+
+def make_invite_token(making: Making) -> object:
+    token = f"sweep-{uuid.uuid4().hex}"
+    # The services keep only a keyed hash of the token; use their own hashing so the
+    # token really opens the invitation, and fail loudly if that ever stops being true.
+    invite = _invite_for(making.owner, services._hash("token", token))
+    assert services.find_invite(token=token) == invite, "the sweep's token must open its invite"
+    return token
+
+
+def make_note(shared: bool, words: str) -> Callable[[Making], object]:
+    def make(making: Making) -> object:
+        # Written through the notes service with the owner's own keys, as a browser would.
+        ring = PasswordKeyring(making.owner.user, PASSWORD)
+        note = notes.write_note(ring, words, shared=shared)
+        assert note.is_shared == shared
+        return note.pk
+
+    return make
+
+
+def make_reset_uid(making: Making) -> object:
+    return urlsafe_base64_encode(force_bytes(making.owner.user.pk))
+
+
+def make_reset_token(making: Making) -> object:
+    uid = str(making.earlier["uidb64"])
+    user = User.objects.get(pk=int(urlsafe_base64_decode(uid).decode()))
+    token = default_token_generator.make_token(user)
+    assert accounts.user_for_reset_link(uid, token) == user, "the sweep's reset link must work"
+    return token
+
+
+PRIVATE_WORDS = "sweep: words kept for oneself"
+SHARED_WORDS = "sweep: words shared with a partner"
+
+FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
+    # Invitations are managed only by the person who made them: the partner gets 404 too.
+    "invite_id": (ObjectFactory(make=make_invite, unknown=uuid.uuid4, owner="alice"),),
+    "note_id": (
+        ObjectFactory(
+            make=make_note(shared=False, words=PRIVATE_WORDS),
+            unknown=uuid.uuid4,
+            owner="alice",
+            visibility=Visibility.PRIVATE,
+            shown_text=PRIVATE_WORDS,
+        ),
+        ObjectFactory(
+            make=make_note(shared=True, words=SHARED_WORDS),
+            unknown=uuid.uuid4,
+            owner="alice",
+            visibility=Visibility.SHARED,
+            shown_text=SHARED_WORDS,
+        ),
+    ),
+    # Both token URLs are public (the link is the credential), so the sweep checks they
+    # never fail and refuse a bad one plainly.
+    "invite_token": (
+        ObjectFactory(
+            make=make_invite_token,
+            unknown=lambda: "sweep-no-such-token",
+            owner="alice",
+            urls=frozenset({"couples:join_link"}),
+            unknown_message=services.UNKNOWN_INVITE,
+            name="invite",
+        ),
+    ),
+    "reset_token": (
+        ObjectFactory(
+            make=make_reset_token,
+            unknown=lambda: "sweep-no-such-token",
+            owner="alice",
+            urls=frozenset({"accounts:reset_confirm"}),
+            unknown_message="This link can't be used",
+            name="reset",
+        ),
+    ),
+    "uidb64": (
+        ObjectFactory(
+            make=make_reset_uid,
+            unknown=lambda: urlsafe_base64_encode(b"0"),
+            owner="alice",
+            urls=frozenset({"accounts:reset_confirm"}),
+            name="reset",
+        ),
+    ),
+}
