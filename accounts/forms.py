@@ -10,6 +10,15 @@ from accounts.models import User, time_zone_names
 NAME_HELP = "The name your partner will see."
 
 
+def new_password_field(label: str = "New password") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters. A phrase of a few words works well.",
+    )
+
+
 def zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in time_zone_names()]
 
@@ -17,12 +26,7 @@ def zone_choices() -> list[tuple[str, str]]:
 class SignUpForm(forms.Form):
     display_name = forms.CharField(label="Your name", max_length=60, help_text=NAME_HELP)
     email = forms.EmailField(label="Email", max_length=254)
-    password = forms.CharField(
-        label="Password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters. A phrase of a few words works well.",
-    )
+    password = new_password_field("Password")
     time_zone = forms.ChoiceField(
         label="Time zone",
         choices=zone_choices,
@@ -110,12 +114,7 @@ class RecoverForm(forms.Form):
         help_text="The code Tending showed you when you made your account.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
-    new_password = forms.CharField(
-        label="New password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters.",
-    )
+    new_password = new_password_field()
 
     def clean_new_password(self) -> str:
         password: str = self.cleaned_data["new_password"]
@@ -128,12 +127,7 @@ class ResetRequestForm(forms.Form):
 
 
 class ResetWithoutCodeForm(forms.Form):
-    new_password = forms.CharField(
-        label="New password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters.",
-    )
+    new_password = new_password_field()
     understood = forms.BooleanField(
         label="I understand that my private entries can't be opened after this.",
         error_messages={"required": "Please confirm you've read what this means."},

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import stat
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,28 +17,14 @@ from django.test import Client
 from pytest_django import Settings
 
 from tending.env import database_from_url, env_bool, env_int, env_list
+from tests.support import run_manage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def manage(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run manage.py as an operator would: SQLite in `data_dir`, nothing else configured."""
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("TENDING_") and key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    clean.update({"TENDING_DATA_DIR": str(data_dir), **env})
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        umask=0,  # the modes asserted below must come from Tending, not from a kind umask
-    )
+    # umask 0: the modes asserted below must come from Tending, not from a kind umask.
+    return run_manage(args, data_dir, env, umask=0)
 
 
 def mode(path: Path) -> int:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import subprocess
-import sys
 import warnings
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -19,6 +17,7 @@ from django.test import Client, override_settings
 from conftest import PASSWORD, Cast, make_user, signed_in
 from couples.models import Role
 from tending.checks import check_shared_secret
+from tests.support import run_manage
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -208,22 +207,7 @@ def test_sign_in_without_a_csrf_token_is_refused(cast: Cast) -> None:
 def manage(
     args: list[str], env: dict[str, str], data_dir: Path
 ) -> subprocess.CompletedProcess[str]:
-    """Run manage.py as an operator would, with only the given Tending settings."""
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("TENDING_") and key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    clean.update({"TENDING_DATA_DIR": str(data_dir), **env})
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_manage(args, data_dir, env)
 
 
 def production_env(**extra: str) -> dict[str, str]:

@@ -1,0 +1,38 @@
+"""Main pages use a fixed number of queries, however much a couple has written."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import Cast
+
+
+def queries_for(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def write_notes(client: Client, count: int, shared: bool) -> None:
+    for n in range(count):
+        data = {"body": f"note {n}", **({"shared": "on"} if shared else {})}
+        assert client.post(reverse("notes:list"), data).status_code == 302
+
+
+PAGES = ["today", "notes:list", "couples:couple", "accounts:settings"]
+
+
+def test_page_queries_do_not_grow_with_entries(cast: Cast) -> None:
+    write_notes(cast.alice.client, 1, shared=True)
+    write_notes(cast.bob.client, 1, shared=True)
+    before = {name: queries_for(cast.alice.client, reverse(name)) for name in PAGES}
+    write_notes(cast.alice.client, 30, shared=False)
+    write_notes(cast.bob.client, 30, shared=True)
+    after = {name: queries_for(cast.alice.client, reverse(name)) for name in PAGES}
+    assert after == before
+    # A budget, so a page that quietly doubles its queries is noticed.
+    assert max(after.values()) <= 14, after
