@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
+from django.db.models import Q
 from django.http import Http404
 
 from accounts.models import User
@@ -37,6 +38,20 @@ def visible_or_404[E: Entry](model: type[E], user: User, pk: Any) -> E:
 def own_or_404[E: Entry](model: type[E], user: User, pk: Any) -> E:
     """An entry this person may change: only ever their own."""
     entry = model.objects.authored_by(user).filter(pk=_as_uuid(pk)).first()
+    if entry is None:
+        raise Http404(NOT_FOUND)
+    return entry  # type: ignore[no-any-return]
+
+
+def changeable_or_404[E: Entry](model: type[E], user: User, pk: Any) -> E:
+    """An entry this person may change: their own, or a *joint* one they can see (a rhythm
+    both partners keep, such as the weekly conversation). `model` needs a `joint` field."""
+    entry = (
+        model.objects.visible_to(user)
+        .filter(Q(author_id=user.pk) | Q(joint=True))
+        .filter(pk=_as_uuid(pk))
+        .first()
+    )
     if entry is None:
         raise Http404(NOT_FOUND)
     return entry  # type: ignore[no-any-return]

@@ -55,16 +55,20 @@ class EncryptedField(models.BinaryField):  # type: ignore[type-arg]
 
 class EntryQuerySet(models.QuerySet[Any]):
     def visible_to(self, user: User) -> Self:
-        """The author's own entries, and entries their current partner shared."""
+        """The author's own entries, entries their current partner shared, and joint records
+        of their current couple space (which stay with whoever remains after a leave)."""
         if not user.is_authenticated:
             return self.none()
         current = Membership.objects.current()
         mine = current.filter(user_id=user.pk).values("couple_id")
         partners = current.filter(couple_id__in=mine).exclude(user_id=user.pk).values("user_id")
-        return self.filter(
-            Q(author_id=user.pk)
-            | Q(visibility=Visibility.SHARED, couple_id__in=mine, author_id__in=partners)
+        rule = Q(author_id=user.pk) | Q(
+            visibility=Visibility.SHARED, couple_id__in=mine, author_id__in=partners
         )
+        joint = getattr(self.model, "JOINT_LOOKUP", None)
+        if joint:
+            rule |= Q(**{joint: True}, visibility=Visibility.SHARED, couple_id__in=mine)
+        return self.filter(rule)
 
     def authored_by(self, user: User) -> Self:
         return self.filter(author_id=user.pk)
@@ -83,6 +87,11 @@ class Entry(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     objects = EntryQuerySet.as_manager()
+
+    # A lookup that is True for joint records, which both partners made together (an
+    # agreement both accepted, a joint rhythm). Those stay visible, read-only, to the
+    # partner who remains when the other leaves. None: the kind has no joint records.
+    JOINT_LOOKUP: ClassVar[str | None] = None
 
     # Filled by `reveal`: the decrypted values, by field name. Never saved.
     plain: dict[str, Any]

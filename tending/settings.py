@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "couples",
     "privacy",
     "notes",
+    "commitments",
+    "outbox",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -173,7 +175,7 @@ WHITENOISE_MANIFEST_STRICT = False
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Email goes to the console unless SMTP is configured (nothing sends email yet).
+# Email goes to the console unless SMTP is configured.
 SMTP_HOST = env_str("TENDING_SMTP_HOST")
 MAILERS = {
     "default": (
@@ -192,6 +194,8 @@ MAILERS = {
     )
 }
 DEFAULT_FROM_EMAIL = env_str("TENDING_FROM_EMAIL", "Tending <tending@localhost>")
+# Where people open Tending: the links in emails the worker sends (it has no request).
+SITE_URL = env_str("TENDING_SITE_URL", "http://localhost:8000").rstrip("/")
 
 # The server process started by `./tend start`.
 SERVE_HOST = env_str("TENDING_HOST", "127.0.0.1")

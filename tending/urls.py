@@ -9,6 +9,7 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("account/", include("privacy.urls")),
     path("notes/", include("notes.urls")),
+    path("", include("commitments.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

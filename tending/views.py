@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from commitments import services as commitments
 from couples import services as couples
 from couples.forms import RoleForm
 from notes import services as notes
 from notes.forms import NoteForm
+from privacy import entries
 from privacy.keyring import keyring_for
 from tending.http import signed_in_user
 
@@ -18,6 +20,15 @@ def today(request: HttpRequest) -> HttpResponse:
     membership = couples.current_membership(user)
     partner = couples.partner_membership(membership) if membership else None
     invite = couples.live_invite(membership, user) if membership and not partner else None
+    ring = keyring_for(request)
+    day = commitments.local_today(user)
+    # Today's occasions this person marks: their own, and the ones the two of them share.
+    due = [
+        o
+        for o in commitments.occasions(user, (day, day))
+        if commitments.may_mark(user, o.commitment)
+    ]
+    entries.reveal([o.commitment for o in due], ring)
     return render(
         request,
         "tending/today.html",
@@ -27,6 +38,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "live_invite": invite,
             "role_form": RoleForm(),
             "note_form": NoteForm(),
-            "notes": notes.recent_notes(keyring_for(request)),
+            "notes": notes.recent_notes(ring),
+            "today_occasions": due,
         },
     )

@@ -61,6 +61,11 @@ For every non-public URL that uses the kwarg, the sweep then proves that:
 - the owner is not refused, so the 404s above come from ownership and not from a broken
   URL.
 
+Some kwargs name no object at all, only a value every persona may ask for alike (the
+month a calendar shows, the day of an occasion whose object is the commitment beside it).
+They are listed in ``PARAMETERS`` with a value the URL accepts; an endpoint whose kwargs
+are all parameters is swept like a page without kwargs.
+
 Admin URLs (mounted only when TENDING_ADMIN is set) are staff-only whatever they name, so
 their kwargs need only a placeholder that the URL pattern accepts: ``ADMIN_PLACEHOLDERS``.
 """
@@ -81,6 +86,9 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts import services as accounts
 from accounts.models import User
+from commitments import feed as calendar_feed
+from commitments import services as commitments
+from commitments.occurrences import Rule
 from conftest import PASSWORD, Cast, Persona
 from couples import services
 from couples.models import Invite
@@ -99,6 +107,7 @@ PUBLIC: frozenset[str] = frozenset(
         "accounts:reset_confirm",  # the link in that email: whoever holds it, signed out
         "couples:join_code",  # a partner types the code before having an account
         "couples:join_link",  # a partner opens the link before having an account
+        "commitments:feed",  # a calendar app fetches it without a session: the URL is the key
     }
 )
 
@@ -203,10 +212,92 @@ def make_reset_token(making: Making) -> object:
     return token
 
 
+def make_commitment(shared: bool, joint: bool, words: str) -> Callable[[Making], object]:
+    def make(making: Making) -> object:
+        ring = PasswordKeyring(making.owner.user, PASSWORD)
+        commitment = commitments.create_commitment(
+            ring,
+            title=words,
+            rule=Rule("daily"),
+            starts_on=timezone.localdate() - timedelta(days=30),
+            shared=shared,
+            joint=joint,
+        )
+        assert commitment.is_shared == (shared or joint)
+        return commitment.pk
+
+    return make
+
+
+def make_feed_token(making: Making) -> object:
+    token = calendar_feed.start_feed(PasswordKeyring(making.owner.user, PASSWORD))
+    assert calendar_feed.find_feed(token) is not None, "the sweep's token must open its feed"
+    return token
+
+
+# Kwargs that name no object: any persona may ask for any value (see the docstring).
+PARAMETERS: Mapping[str, Callable[[], object]] = {
+    "year": lambda: timezone.localdate().year,
+    "month": lambda: timezone.localdate().month,
+    # An occasion's day: yesterday falls on a daily commitment in every persona's zone.
+    "on_date": lambda: timezone.localdate() - timedelta(days=1),
+}
+
+COMMITMENT_URLS = frozenset(
+    {
+        "commitments:detail",
+        "commitments:edit",
+        "commitments:cadence",
+        "commitments:status",
+        "commitments:occasion",
+    }
+)
+
 PRIVATE_WORDS = "sweep: words kept for oneself"
 SHARED_WORDS = "sweep: words shared with a partner"
 
 FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
+    "feed_token": (
+        ObjectFactory(
+            make=make_feed_token,
+            unknown=lambda: "sweep-no-such-feed",
+            urls=frozenset({"commitments:feed"}),
+            name="feed",
+        ),
+    ),
+    "commitment_id": (
+        ObjectFactory(
+            make=make_commitment(shared=False, joint=False, words=PRIVATE_WORDS),
+            unknown=uuid.uuid4,
+            visibility=Visibility.PRIVATE,
+            shown_text=PRIVATE_WORDS,
+        ),
+        # Shared: the partner reads, and only says "I noticed"; never edits or marks.
+        ObjectFactory(
+            make=make_commitment(shared=True, joint=False, words=SHARED_WORDS),
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            shown_text=SHARED_WORDS,
+            urls=COMMITMENT_URLS,
+        ),
+        ObjectFactory(
+            make=make_commitment(shared=True, joint=False, words=SHARED_WORDS),
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            urls=frozenset({"commitments:noticed"}),
+            partner_may_change=True,
+            name="shared-noticed",
+        ),
+        # Joint rhythms belong to both: either partner may mark and change them.
+        ObjectFactory(
+            make=make_commitment(shared=True, joint=True, words=SHARED_WORDS),
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            shown_text=SHARED_WORDS,
+            partner_may_change=True,
+            name="joint",
+        ),
+    ),
     # Invitations are managed only by the person who made them: the partner gets 404 too.
     "invite_id": (ObjectFactory(make=make_invite, unknown=uuid.uuid4, owner="alice"),),
     "note_id": (

@@ -55,6 +55,7 @@ from tests.sweep_registry import (
     ADMIN_PLACEHOLDERS,
     ADMIN_PUBLIC,
     FACTORIES,
+    PARAMETERS,
     PUBLIC,
     Making,
     ObjectFactory,
@@ -116,6 +117,15 @@ class Endpoint:
     @property
     def admin(self) -> bool:
         return self.name.split(":", 1)[0] == "admin"
+
+    @property
+    def objects(self) -> tuple[Kwarg, ...]:
+        """The kwargs that name an object (plain parameters such as a month don't)."""
+        return tuple(k for k in self.kwargs if self.admin or k.name not in PARAMETERS)
+
+    @property
+    def params(self) -> tuple[Kwarg, ...]:
+        return tuple(k for k in self.kwargs if not self.admin and k.name in PARAMETERS)
 
     def path(self, values: Mapping[str, object]) -> str:
         """The URL for these kwarg values, checked to resolve back to this very pattern."""
@@ -229,13 +239,13 @@ def coverage_problems(endpoints: Sequence[Endpoint], public: frozenset[str] = PU
                 f"{endpoint} ({endpoint.route}) is public (login_not_required) but not in "
                 "PUBLIC in tests/sweep_registry.py; add it there only if anyone may open it"
             )
-        for kwarg in endpoint.kwargs:
+        for kwarg in endpoint.objects:
             if endpoint.admin and kwarg.name not in ADMIN_PLACEHOLDERS:
                 problems.append(f"add an admin placeholder for {kwarg.name} used by {endpoint}")
             elif not endpoint.admin and not factories_for(endpoint, kwarg.name):
                 problems.append(f"add a factory for {kwarg.name} used by {endpoint}")
     # A stale registry hides mistakes: every factory must still be used where it says.
-    used = {(e.name, k.name) for e in endpoints if not e.admin for k in e.kwargs}
+    used = {(e.name, k.name) for e in endpoints if not e.admin for k in e.objects}
     for kwarg_name, factories in FACTORIES.items():
         for factory in factories:
             wanted = factory.urls or {e for e, k in used if k == kwarg_name}
@@ -270,7 +280,7 @@ def factories_for(endpoint: Endpoint, kwarg: str) -> tuple[ObjectFactory, ...]:
 
 
 def missing_factories(endpoint: Endpoint) -> list[str]:
-    return [k.name for k in endpoint.kwargs if not factories_for(endpoint, k.name)]
+    return [k.name for k in endpoint.objects if not factories_for(endpoint, k.name)]
 
 
 def variants_of(endpoint: Endpoint) -> list[Variant | None]:
@@ -278,11 +288,11 @@ def variants_of(endpoint: Endpoint) -> list[Variant | None]:
 
     None stands for "a kwarg has no factory": the case still runs, and fails saying so.
     """
-    if endpoint.admin or not endpoint.kwargs:
+    if endpoint.admin or not endpoint.objects:
         return [()]
     if missing_factories(endpoint):
         return [None]
-    return list(itertools.product(*(factories_for(endpoint, k.name) for k in endpoint.kwargs)))
+    return list(itertools.product(*(factories_for(endpoint, k.name) for k in endpoint.objects)))
 
 
 def variant_label(variant: Variant | None) -> str:
@@ -301,17 +311,22 @@ def require(endpoint: Endpoint, variant: Variant | None) -> Variant:
 def make_values(cast: Cast | None, endpoint: Endpoint, variant: Variant) -> dict[str, object]:
     if endpoint.admin:
         return {kwarg.name: ADMIN_PLACEHOLDERS[kwarg.name] for kwarg in endpoint.kwargs}
-    values: dict[str, object] = {}
-    assert cast is not None or not endpoint.kwargs, "objects are made for the personas"
-    for kwarg, factory in zip(endpoint.kwargs, variant, strict=True):
+    values = parameter_values(endpoint)
+    assert cast is not None or not endpoint.objects, "objects are made for the personas"
+    for kwarg, factory in zip(endpoint.objects, variant, strict=True):
         assert cast is not None
         owner = persona(cast, factory.owner)
         values[kwarg.name] = factory.make(Making(cast, owner, dict(values)))
     return values
 
 
+def parameter_values(endpoint: Endpoint) -> dict[str, object]:
+    return {k.name: PARAMETERS[k.name]() for k in endpoint.params}
+
+
 def unknown_values(endpoint: Endpoint, variant: Variant) -> dict[str, object]:
-    return {k.name: f.unknown() for k, f in zip(endpoint.kwargs, variant, strict=True)}
+    unknown = {k.name: f.unknown() for k, f in zip(endpoint.objects, variant, strict=True)}
+    return {**parameter_values(endpoint), **unknown}
 
 
 @dataclass(frozen=True)
@@ -431,9 +446,9 @@ def check_public(cast: Cast, endpoint: Endpoint, variant: Variant, viewer: Viewe
     for method in METHODS:
         response = send(client, method, url)
         assert response.status_code < 500, f"{viewer}: {method} {url} failed"
-        if method == "GET" and not endpoint.kwargs:
+        if method == "GET" and not endpoint.objects:
             assert_no_strangers(cast, viewer, response, f"{url} ({endpoint})")
-    if not endpoint.kwargs:
+    if not endpoint.objects:
         return
     # A value that names nothing: no failure, and the plain words when the factory has some.
     nothing = endpoint.path(unknown_values(endpoint, variant))
@@ -486,7 +501,7 @@ def check_page(cast: Cast, endpoint: Endpoint, viewer: PersonaName) -> None:
     if endpoint.admin:
         check_staff_only(cast, endpoint, viewer)
         return
-    url = endpoint.path({})
+    url = endpoint.path(parameter_values(endpoint))
     for request in ("GET", "htmx GET"):
         response = send(persona(cast, viewer).client, request, url)
         assert response.status_code < 500, f"{viewer}: {request} {url} ({endpoint}) failed"
@@ -606,7 +621,7 @@ def test_anonymous_is_sent_to_sign_in(
     request: pytest.FixtureRequest, db: None, endpoint: Endpoint, method: Method
 ) -> None:
     # The personas (slow: real keys) are made only when there's an object to name.
-    needs_cast = bool(endpoint.kwargs) and not endpoint.admin
+    needs_cast = bool(endpoint.objects) and not endpoint.admin
     cast: Cast | None = request.getfixturevalue("cast") if needs_cast else None
     check_anonymous(cast, endpoint, method)
 
@@ -615,7 +630,7 @@ def test_anonymous_is_sent_to_sign_in(
 @pytest.mark.parametrize(
     ("endpoint", "variant"),
     [
-        pytest.param(e, v, id=f"{e}-{variant_label(v)}" if e.kwargs else str(e))
+        pytest.param(e, v, id=f"{e}-{variant_label(v)}" if e.objects else str(e))
         for e in PUBLIC_ENDPOINTS
         for v in variants_of(e)
     ],
@@ -628,7 +643,7 @@ def test_public_url_never_fails(
 
 
 @pytest.mark.parametrize("viewer", PERSONAS)
-@pytest.mark.parametrize("endpoint", [e for e in PRIVATE_ENDPOINTS if not e.kwargs], ids=str)
+@pytest.mark.parametrize("endpoint", [e for e in PRIVATE_ENDPOINTS if not e.objects], ids=str)
 def test_pages_show_only_your_own_couple(
     cast: Cast, endpoint: Endpoint, viewer: PersonaName
 ) -> None:
@@ -641,7 +656,7 @@ def test_pages_show_only_your_own_couple(
     [
         pytest.param(e, v, id=f"{e}-{variant_label(v)}")
         for e in PRIVATE_ENDPOINTS
-        if e.kwargs
+        if e.objects
         for v in variants_of(e)
     ],
 )

@@ -58,10 +58,24 @@ from privacy.keyring import Keyring, Locked, PasswordKeyring
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
+
 # Clear (unencrypted) fields that a future entry kind requires and that this test can't
 # guess a value for. Key: the model's label; value: field name -> an example value.
+def _a_commitment(ring: PasswordKeyring) -> Any:
+    """A parent row for entries that hang off a commitment (its own fields are canaried too)."""
+    from commitments.occurrences import Rule
+    from commitments.services import create_commitment
+
+    return create_commitment(
+        ring, title="a parent", rule=Rule("daily"), starts_on=timezone.localdate(), shared=False
+    )
+
+
+# Values, or callables taking the author's keyring, for required clear fields the canary
+# can't guess.
 REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
-    # "checkins.CheckIn": {"day": dt.date(2025, 1, 1)},
+    "commitments.Outcome": {"commitment": _a_commitment},
+    "commitments.Noticed": {"commitment": _a_commitment},
 }
 
 HOW_TO_DECLARE = (
@@ -199,9 +213,11 @@ def _example_value(model: type[Entry], f: models.Field[Any, Any], author: User) 
     raise CannotFill(HOW_TO_DECLARE.format(label=label, field=f.name))
 
 
-def clear_values(model: type[Entry], author: User) -> dict[str, Any]:
+def clear_values(model: type[Entry], ring: PasswordKeyring) -> dict[str, Any]:
     """Values for the clear fields an entry kind requires (author, couple and keys aside)."""
-    values: dict[str, Any] = dict(REQUIRED_CLEAR_VALUES.get(model._meta.label, {}))
+    author = ring.user
+    declared = REQUIRED_CLEAR_VALUES.get(model._meta.label, {})
+    values: dict[str, Any] = {k: v(ring) if callable(v) else v for k, v in declared.items()}
     for f in model._meta.concrete_fields:
         if f.name in values or f.name in {"author", "couple", "visibility"}:
             continue
@@ -219,7 +235,7 @@ def write_entry_markers(author: User, password: str, label: str) -> Written:
         names = model.encrypted_field_names()
         for how in ("private", "shared", "unshared"):
             values = {name: new_marker(f"{label}{how}{name}") for name in names}
-            entry = model(author=author, **clear_values(model, author))
+            entry = model(author=author, **clear_values(model, ring))
             entries.encrypt_into(entry, ring, values)
             try:
                 with transaction.atomic():
@@ -451,7 +467,7 @@ def test_a_ciphertext_moved_to_any_other_row_or_field_fails_loudly(cast: Cast) -
                 made = {}
                 for role, (label, _) in (("source", source_slot), ("target", target_slot)):
                     model = next(m for m in entry_models() if m._meta.label == label)
-                    entry = model(author=alice, **clear_values(model, alice))
+                    entry = model(author=alice, **clear_values(model, ring))
                     values = {n: new_marker(role) for n in model.encrypted_field_names()}
                     entries.encrypt_into(entry, ring, values)
                     entry.save()
@@ -571,7 +587,14 @@ def writer_main(plan_path: str) -> dict[str, Any]:
             }
         )
     )
-    return {"granted": granted, "notes": Note.objects.count()}
+    # Entry rows each person's session would try: their own, and their partner's shared ones.
+    rows = sum(m.objects.count() for m in entry_models())
+    shared_rows = sum(m.objects.filter(visibility="shared").count() for m in entry_models())
+    return {
+        "granted": granted,
+        "notes": Note.objects.count(),
+        "entry_rows_each_pair_sees": rows + shared_rows,
+    }
 
 
 def _decodings(value: str) -> list[bytes]:
@@ -615,8 +638,9 @@ def attacker_main(plan_path: str) -> dict[str, Any]:
     for model in entry_models():
         for entry in model.objects.all():
             for name in model.encrypted_field_names():
-                blob = bytes(getattr(entry, name))
-                targets[blob[1 : 1 + crypto.FINGERPRINT_BYTES]] = f"{model._meta.label}.{name}"
+                blob = bytes(getattr(entry, name) or b"")
+                if blob:  # an optional field left empty has no ciphertext
+                    targets[crypto.key_id_of(blob)] = f"{model._meta.label}.{name}"
     for keys in PersonKeys.objects.all():
         for name in ("private_key_wrapped", "data_key_by_password", "data_key_by_recovery"):
             blob = bytes(getattr(keys, name))
@@ -822,7 +846,8 @@ def test_a_copy_of_the_sqlite_files_backup_and_logs_reveals_nothing(tmp_path: Pa
     assert attack["opened"] == []
     assert attack["refused"]["data key"] == 6 and attack["refused"]["private key"] == 6
     visible_to_pair = sum(len(w.all) + len(w.shared) for w in written.values())
-    assert attack["refused"]["entry"] == 3 * visible_to_pair  # three sessions each
+    # Three sessions each try every row their person may see: all refused without the cookie.
+    assert attack["refused"]["entry"] == 3 * writer["entry_rows_each_pair_sees"]
     assert attack["refused"]["couple key"] == 6 * 2  # six sessions, two sealed copies
     assert attack["windows_scanned"] > sum(len(v) for k, v in copies.items() if "running" in k)
     assert attack["targets"] >= 10

@@ -59,7 +59,7 @@ class Command(BaseCommand):
     def _run_with_worker(self, server_argv: list[str]) -> None:
         """One command for a couple's machine: the server, and the worker beside it."""
         manage = str(settings.BASE_DIR / "manage.py")
-        worker = subprocess.Popen([sys.executable, manage, "db_worker", "--interval", "5"])  # noqa: S603
+        worker = subprocess.Popen([sys.executable, manage, "worker", "--interval", "5"])  # noqa: S603
         server = subprocess.Popen(server_argv)  # noqa: S603
 
         def stop(signum: int, _frame: object) -> None:

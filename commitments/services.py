@@ -1,0 +1,531 @@
+"""Commitments: every rule about making, changing, marking and noticing lives here.
+
+`create_commitment` is the public entry point other areas use (a conversation ends
+in commitments once their owner confirms them).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from commitments.models import (
+    Cadence,
+    Commitment,
+    Kind,
+    Noticed,
+    Outcome,
+    Result,
+    Schedule,
+    Status,
+)
+from commitments.occurrences import Rule, dates_between, falls_on, weeks_back
+from couples import services as couples
+from couples.models import CoupleSpace
+from privacy import entries
+from privacy.entries import Visibility
+from privacy.keyring import Keyring
+
+
+class CommitmentProblem(Exception):
+    """A plain reason why nothing changed."""
+
+
+class StaleEdit(CommitmentProblem):
+    """Someone changed this commitment since the form was opened."""
+
+    def __init__(self, current: Commitment) -> None:
+        super().__init__(
+            "This commitment was changed while you were editing it. Here is how it reads now; "
+            "what you typed is kept below so you can apply it again."
+        )
+        self.current = current
+
+
+RHYTHM_TITLES = {
+    Kind.CHECKIN: "Daily check-in",
+    Kind.CONVERSATION: "Weekly conversation",
+    Kind.REVIEW: "Monthly review of our agreements",
+}
+
+
+def local_today(user: User) -> date:
+    return timezone.localdate(timezone=user.zone)
+
+
+# -- validation -----------------------------------------------------------------------------
+
+
+def check_plan(rule: Rule, starts_on: date, ends_on: date | None) -> None:
+    if ends_on is not None and ends_on < starts_on:
+        raise CommitmentProblem("The end date is before the start date.")
+    if rule.cadence == Cadence.WEEKLY:
+        if not rule.weekdays:
+            raise CommitmentProblem("Choose at least one day of the week.")
+        if any(d not in range(7) for d in rule.weekdays):
+            raise CommitmentProblem("Days of the week go from Monday to Sunday.")
+    if rule.cadence == Cadence.MONTHLY:
+        by_day = rule.month_day is not None
+        by_weekday = rule.month_weekday is not None
+        if by_day == by_weekday:
+            raise CommitmentProblem(
+                "Choose either a day of the month, or a weekday such as the second Sunday."
+            )
+        if by_day and rule.month_day not in range(1, 32):
+            raise CommitmentProblem("A day of the month is between 1 and 31.")
+        if by_weekday and (
+            rule.month_weekday not in range(7) or rule.month_week not in (1, 2, 3, 4, -1)
+        ):
+            raise CommitmentProblem("Choose which weekday: first to fourth, or the last.")
+
+
+def _check_text(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise CommitmentProblem("Please give the commitment a few words.")
+    return title
+
+
+def _schedule(commitment: Commitment, rule: Rule, effective_from: date) -> Schedule:
+    return Schedule.objects.create(
+        commitment=commitment,
+        effective_from=effective_from,
+        cadence=rule.cadence,
+        weekdays=",".join(str(d) for d in sorted(set(rule.weekdays))),
+        month_day=rule.month_day,
+        month_week=rule.month_week if rule.month_weekday is not None else None,
+        month_weekday=rule.month_weekday,
+    )
+
+
+# -- making and changing --------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_commitment(
+    ring: Keyring,
+    *,
+    title: str,
+    rule: Rule,
+    starts_on: date,
+    ends_on: date | None = None,
+    details: str = "",
+    shared: bool = True,
+    kind: str = Kind.PROMISE,
+    joint: bool = False,
+) -> Commitment:
+    title = _check_text(title)
+    check_plan(rule, starts_on, ends_on)
+    commitment = Commitment(
+        author=ring.user, kind=kind, joint=joint, starts_on=starts_on, ends_on=ends_on
+    )
+    entries.encrypt_into(commitment, ring, {"title": title, "details": details.strip() or None})
+    commitment.save()
+    _schedule(commitment, rule, starts_on)
+    if shared or joint:
+        try:
+            entries.share(commitment, ring)
+        except entries.NotReady as reason:
+            raise CommitmentProblem(str(reason)) from None
+    return commitment
+
+
+@contextmanager
+def _plainly() -> Iterator[None]:
+    """A key that hasn't arrived yet is a plain reason, not an error page."""
+    try:
+        yield
+    except entries.NotReady as reason:
+        raise CommitmentProblem(str(reason)) from None
+
+
+def _check_open(commitment: Commitment) -> None:
+    """Joint records stay with the one who remains after a leave, as history only."""
+    if commitment.joint and commitment.couple_id is not None:
+        ended = CoupleSpace.objects.filter(pk=commitment.couple_id, ended_at__isnull=False)
+        if ended.exists():
+            raise CommitmentProblem(
+                "This was kept together with a partner who has since left; it stays as history."
+            )
+
+
+def _claim_revision(commitment: Commitment, expected: int) -> None:
+    """Optimistic lock: only the form that saw the current revision may change it."""
+    claimed = Commitment.objects.filter(pk=commitment.pk, revision=expected).update(
+        revision=F("revision") + 1, updated_at=timezone.now()
+    )
+    if claimed != 1:
+        current = Commitment.objects.get(pk=commitment.pk)
+        raise StaleEdit(current)
+    commitment.revision = expected + 1
+
+
+@transaction.atomic
+def edit_commitment(
+    ring: Keyring,
+    commitment: Commitment,
+    *,
+    expected_revision: int,
+    title: str,
+    details: str,
+    ends_on: date | None,
+) -> None:
+    title = _check_text(title)
+    if ends_on is not None and ends_on < commitment.starts_on:
+        raise CommitmentProblem("The end date is before the start date.")
+    _check_open(commitment)
+    _claim_revision(commitment, expected_revision)
+    with _plainly():
+        entries.encrypt_into(commitment, ring, {"title": title, "details": details.strip() or None})
+    commitment.ends_on = ends_on
+    commitment.save(update_fields=["title", "details", "ends_on"])
+
+
+@transaction.atomic
+def change_cadence(
+    ring: Keyring, commitment: Commitment, *, expected_revision: int, rule: Rule
+) -> None:
+    """Applies from today on; the past keeps its schedule, its occasions and their outcomes."""
+    today = local_today(ring.user)
+    first = max(today, commitment.starts_on)
+    if rule.cadence == Cadence.ONCE:
+        raise CommitmentProblem(
+            "A commitment can't become a one-time one once it has begun; make a new one instead."
+        )
+    check_plan(rule, first, commitment.ends_on)
+    _check_open(commitment)
+    _claim_revision(commitment, expected_revision)
+    commitment.schedules.filter(effective_from__gte=first).delete()
+    _schedule(commitment, rule, first)
+
+
+@transaction.atomic
+def set_status(commitment: Commitment, status: str, *, expected_revision: int) -> None:
+    if status not in Status.values:
+        raise CommitmentProblem("That isn't a status a commitment can have.")
+    _check_open(commitment)
+    _claim_revision(commitment, expected_revision)
+    commitment.status = status
+    commitment.save(update_fields=["status"])
+
+
+# -- marking and noticing -------------------------------------------------------------------
+
+
+def may_mark(user: User, commitment: Commitment) -> bool:
+    return commitment.author_id == user.pk or commitment.joint
+
+
+def _check_occasion(commitment: Commitment, on_date: date, today: date) -> None:
+    _check_open(commitment)
+    if commitment.status != Status.ACTIVE:
+        raise CommitmentProblem(
+            "This commitment is paused or retired, so its days can't be marked now."
+        )
+    if on_date > today:
+        raise CommitmentProblem("That day hasn't come yet; it can be marked once it's here.")
+    schedules = list(commitment.schedules.all())
+    if not falls_on(schedules, commitment.starts_on, commitment.ends_on, on_date):
+        raise CommitmentProblem("This commitment doesn't fall on that day.")
+
+
+@transaction.atomic
+def record_outcome(
+    ring: Keyring,
+    commitment: Commitment,
+    on_date: date,
+    result: str,
+    *,
+    in_the_way: str = "",
+    will_change: str = "",
+) -> Outcome:
+    """One outcome per occasion: marking again updates it, never adds a second."""
+    user = ring.user
+    if not may_mark(user, commitment):
+        raise CommitmentProblem("Only the person who made this commitment marks how it went.")
+    if result not in Result.values:
+        raise CommitmentProblem("Choose kept, partly kept, or missed.")
+    _check_occasion(commitment, on_date, local_today(user))
+    outcome = Outcome.objects.filter(commitment=commitment, on_date=on_date).first()
+    if outcome is None:
+        outcome = Outcome(commitment=commitment, on_date=on_date)
+    outcome.author = user
+    outcome.result = result
+    outcome.visibility = commitment.visibility
+    outcome.couple_id = commitment.couple_id
+    outcome.updated_at = timezone.now()
+    reflection = result != Result.KEPT
+    with _plainly():
+        entries.encrypt_into(
+            outcome,
+            ring,
+            {
+                "in_the_way": (in_the_way.strip() or None) if reflection else None,
+                "will_change": (will_change.strip() or None) if reflection else None,
+            },
+        )
+    try:
+        with transaction.atomic():
+            outcome.save()
+    except IntegrityError:  # the same submit twice at once: the other one won; update it
+        existing = Outcome.objects.get(commitment=commitment, on_date=on_date)
+        return record_outcome(
+            ring,
+            commitment,
+            existing.on_date,
+            result,
+            in_the_way=in_the_way,
+            will_change=will_change,
+        )
+    return outcome
+
+
+@transaction.atomic
+def notice(ring: Keyring, commitment: Commitment, on_date: date, note: str = "") -> Noticed:
+    user = ring.user
+    if commitment.author_id == user.pk or commitment.joint:
+        raise CommitmentProblem(
+            "\u201cI noticed\u201d is for your partner's commitments, not your own."
+        )
+    if not commitment.is_shared:
+        raise CommitmentProblem("This commitment isn't shared with you.")
+    _check_occasion(commitment, on_date, local_today(user))
+    noticed = Noticed.objects.filter(commitment=commitment, on_date=on_date, author=user).first()
+    if noticed is None:
+        noticed = Noticed(commitment=commitment, on_date=on_date, author=user)
+    noticed.couple_id = commitment.couple_id
+    noticed.visibility = Visibility.SHARED
+    noticed.updated_at = timezone.now()
+    with _plainly():
+        entries.encrypt_into(noticed, ring, {"note": note.strip() or None})
+    try:
+        with transaction.atomic():
+            noticed.save()
+    except IntegrityError:
+        return notice(ring, commitment, on_date, note)
+    return noticed
+
+
+# -- the three practice rhythms -------------------------------------------------------------
+
+
+@dataclass
+class Rhythms:
+    checkin: Commitment | None
+    conversation: Commitment | None
+    review: Commitment | None
+
+
+def current_rhythms(user: User) -> Rhythms:
+    active = (
+        Commitment.objects.visible_to(user)
+        .filter(status=Status.ACTIVE)
+        .exclude(kind=Kind.PROMISE)
+        .prefetch_related("schedules")
+    )
+    found: dict[str, Commitment] = {}
+    for c in active:
+        if c.kind == Kind.CHECKIN and c.author_id != user.pk:
+            continue  # each person's check-in is their own
+        found.setdefault(c.kind, c)
+    return Rhythms(found.get(Kind.CHECKIN), found.get(Kind.CONVERSATION), found.get(Kind.REVIEW))
+
+
+def _paused_rhythm(user: User, kind: str) -> Commitment | None:
+    paused = Commitment.objects.visible_to(user).filter(kind=kind, status=Status.PAUSED)
+    if kind == Kind.CHECKIN:
+        paused = paused.filter(author_id=user.pk)
+    return paused.prefetch_related("schedules").order_by("-updated_at").first()
+
+
+@transaction.atomic
+def set_rhythms(
+    ring: Keyring,
+    *,
+    checkin: bool,
+    conversation_weekday: int | None,
+    review_day: int | None,
+) -> Rhythms:
+    """Switch the rhythms on or off. Joint ones need a partner; off pauses, history stays."""
+    user = ring.user
+    today = local_today(user)
+    now = current_rhythms(user)
+    paired = couples.partner_of(user) is not None
+    if (conversation_weekday is not None or review_day is not None) and not paired:
+        raise CommitmentProblem("The weekly conversation and monthly review need your partner.")
+
+    def switch(existing: Commitment | None, wanted: Rule | None, kind: str, joint: bool) -> None:
+        if wanted is None:
+            if existing is not None:
+                set_status(existing, Status.PAUSED, expected_revision=existing.revision)
+            return
+        if existing is None:
+            existing = _paused_rhythm(user, kind)
+            if existing is not None:  # switched on again: the same rhythm, its history kept
+                set_status(existing, Status.ACTIVE, expected_revision=existing.revision)
+        if existing is None:
+            create_commitment(
+                ring,
+                title=RHYTHM_TITLES[Kind(kind)],
+                rule=wanted,
+                starts_on=today,
+                kind=kind,
+                joint=joint,
+                shared=paired,
+            )
+        elif Rule.of(existing.schedules.all()[len(existing.schedules.all()) - 1]) != wanted:
+            change_cadence(ring, existing, expected_revision=existing.revision, rule=wanted)
+
+    switch(now.checkin, Rule(Cadence.DAILY) if checkin else None, Kind.CHECKIN, False)
+    switch(
+        now.conversation,
+        Rule(Cadence.WEEKLY, weekdays=(conversation_weekday,))
+        if conversation_weekday is not None
+        else None,
+        Kind.CONVERSATION,
+        True,
+    )
+    switch(
+        now.review,
+        Rule(Cadence.MONTHLY, month_day=review_day) if review_day is not None else None,
+        Kind.REVIEW,
+        True,
+    )
+    return current_rhythms(user)
+
+
+# -- reading: occasions and follow-through ---------------------------------------------------
+
+
+@dataclass
+class Occasion:
+    commitment: Commitment
+    day: date
+    outcome: Outcome | None = None
+    noticed: list[Noticed] = field(default_factory=list)
+
+    @property
+    def state(self) -> str:
+        return self.outcome.result if self.outcome else "open"
+
+
+def visible_commitments(user: User) -> QuerySet[Commitment]:
+    return (
+        Commitment.objects.visible_to(user)
+        .exclude(status=Status.RETIRED)
+        .select_related("author")
+        .prefetch_related("schedules")
+    )
+
+
+def _with_history(user: User) -> QuerySet[Commitment]:
+    """Visible commitments, retired ones too: their past outcomes stay part of the story."""
+    return (
+        Commitment.objects.visible_to(user).select_related("author").prefetch_related("schedules")
+    )
+
+
+def occasions(
+    user: User,
+    window: tuple[date, date],
+    *,
+    commitments: Iterable[Commitment] | None = None,
+) -> list[Occasion]:
+    """Every occasion in the window of the commitments this person may see, with outcomes
+    and "I noticed" marks attached. Paused and retired commitments bring only the days
+    that were marked. A fixed number of queries, whatever the history."""
+    chosen = list(commitments if commitments is not None else _with_history(user))
+    if not chosen:
+        return []
+    by_id = {c.pk: c for c in chosen}
+    found: dict[tuple[object, date], Occasion] = {}
+    for c in chosen:
+        if c.status != Status.ACTIVE:
+            continue
+        for day in dates_between(list(c.schedules.all()), c.starts_on, c.ends_on, window):
+            found[(c.pk, day)] = Occasion(c, day)
+    lo, hi = window
+    outcomes = Outcome.objects.visible_to(user).filter(
+        commitment_id__in=by_id, on_date__range=(lo, hi)
+    )
+    for o in outcomes:
+        # Marked before a pause or a cadence change: the outcome keeps its day.
+        found.setdefault((o.commitment_id, o.on_date), Occasion(by_id[o.commitment_id], o.on_date))
+        found[(o.commitment_id, o.on_date)].outcome = o
+    marks = Noticed.objects.visible_to(user).filter(
+        commitment_id__in=by_id, on_date__range=(lo, hi)
+    )
+    for n in marks:
+        if (n.commitment_id, n.on_date) in found:
+            found[(n.commitment_id, n.on_date)].noticed.append(n)
+    return sorted(found.values(), key=lambda o: (o.day, o.commitment.kind, o.commitment.created_at))
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    start: date
+    end: date
+    kept: int
+    partly: int
+    missed: int
+    due: int
+
+
+def _tally(user: User, window: tuple[date, date]) -> dict[date, dict[str, int]]:
+    """Counts per day of this person's occasions (their own and the joint ones): due,
+    kept, partly, missed. Active commitments count every day they fall on; paused and
+    retired ones only the days that were marked. Clear fields only: no keys needed."""
+    lo, hi = window
+    mine = list(_with_history(user).filter(Q(author_id=user.pk) | Q(joint=True)))
+    marked: dict[object, dict[date, str]] = defaultdict(dict)
+    for o in Outcome.objects.filter(commitment__in=mine, on_date__range=(lo, hi)).only(
+        "commitment_id", "on_date", "result"
+    ):
+        marked[o.commitment_id][o.on_date] = o.result
+    tally: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for c in mine:
+        if c.status == Status.ACTIVE:
+            days = dates_between(list(c.schedules.all()), c.starts_on, c.ends_on, window)
+        else:
+            days = sorted(marked[c.pk])
+        for day in days:
+            tally[day]["due"] += 1
+            result = marked[c.pk].get(day)
+            if result:
+                tally[day][result] += 1
+    return tally
+
+
+def _sum(days: Iterable[dict[str, int]], start: date, end: date) -> WeekCount:
+    total: dict[str, int] = defaultdict(int)
+    for counts in days:
+        for key, value in counts.items():
+            total[key] += value
+    return WeekCount(start, end, total["kept"], total["partly"], total["missed"], total["due"])
+
+
+def follow_through(user: User, weeks: int = 8) -> list[WeekCount]:
+    """Per week: of this person's occasions so far, how many were kept."""
+    today = local_today(user)
+    spans = weeks_back(today, weeks)
+    tally = _tally(user, (spans[0][0], min(spans[-1][1], today)))
+    return [
+        _sum((counts for day, counts in tally.items() if start <= day <= end), start, end)
+        for start, end in spans
+    ]
+
+
+# -- calendar --
+
+
+def kept_between(user: User, window: tuple[date, date]) -> WeekCount:
+    """The follow-through counts over any span (the month so far, for its sentence)."""
+    return _sum(_tally(user, window).values(), *window)

@@ -1,0 +1,241 @@
+"""Seeing it: the month calendar of every occasion a person may see, and their own calm
+follow-through trend. Both pages only read; marking happens on the occasion page."""
+
+from __future__ import annotations
+
+import calendar as cal
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from accounts.models import User
+from commitments import charts, services
+from commitments.models import Commitment, Kind
+from commitments.occurrences import month_bounds
+from couples import services as couples
+from privacy import entries
+from privacy.keyring import keyring_for
+from tending.http import signed_in_user
+
+FIRST_YEAR, LAST_YEAR = 1, 9999  # what a date can hold
+WEEKS_SHOWN = 8
+
+# How an occasion went, by shape and words as well as colour. Nothing here is red.
+STATES = {
+    "kept": ("\u2713", "kept"),
+    "partly": ("\u25d0", "partly"),
+    "missed": ("\u25cb", "missed"),
+    "open": ("\u2013", "not marked yet"),
+    "upcoming": ("\u25cc", "to come"),
+}
+LEGEND_STATES = ("kept", "partly", "missed", "open", "upcoming")
+
+
+class CalendarFilter(forms.Form):
+    who = forms.ChoiceField(
+        label="Whose",
+        required=False,
+        choices=(("both", "Both of us"), ("me", "Mine"), ("partner", "My partner's")),
+    )
+    kind = forms.ChoiceField(
+        label="Kind",
+        required=False,
+        choices=(("", "Every kind"), *Kind.choices),
+    )
+
+    def __init__(self, *args: Any, partner: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        who = self.fields["who"]
+        if partner is not None and isinstance(who, forms.ChoiceField):
+            who.choices = (
+                ("both", "Both of us"),
+                ("me", "Mine"),
+                ("partner", f"{partner.display_name}'s"),
+            )
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One occasion as the calendar shows it: flat, so the template does little work for
+    each of the month's many occasions."""
+
+    url: str
+    title: str
+    kind: str
+    whose: str
+    state: str
+    mark: str
+    label: str
+    noticed: bool
+
+
+@dataclass
+class Day:
+    day: date
+    is_today: bool
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def weekday(self) -> int:
+        return self.day.weekday()
+
+    @property
+    def iso(self) -> str:
+        return self.day.isoformat()
+
+
+def _title(commitment: Commitment) -> str:
+    kind = commitment.get_kind_display()
+    if commitment.waiting:
+        return f"{kind} (opens after your partner's next visit)"
+    if commitment.unreadable:
+        return f"{kind} (can no longer be opened)"
+    return str(commitment.plain.get("title") or kind)
+
+
+def _whose(commitment: Commitment, user: User, paired: bool) -> str:
+    if commitment.joint:
+        return "together"
+    if commitment.author_id == user.pk:
+        return "only you" if paired and not commitment.is_shared else ""
+    return commitment.author.display_name
+
+
+def _chosen(user: User, who: str, kind: str) -> list[Commitment]:
+    """The commitments the filters keep. Joint rhythms belong to both, so either keeps them."""
+    chosen = []
+    for c in services.visible_commitments(user):
+        mine = c.author_id == user.pk
+        if who == "me" and not (mine or c.joint):
+            continue
+        if who == "partner" and mine and not c.joint:
+            continue
+        if kind and c.kind != kind:
+            continue
+        chosen.append(c)
+    return chosen
+
+
+def _shift(year: int, month: int, by: int) -> tuple[int, int] | None:
+    index = year * 12 + (month - 1) + by
+    shifted = (index // 12, index % 12 + 1)
+    return shifted if FIRST_YEAR <= shifted[0] <= LAST_YEAR else None
+
+
+def _query(who: str, kind: str) -> str:
+    params = {k: v for k, v in (("who", who if who != "both" else ""), ("kind", kind)) if v}
+    return f"?{urlencode(params)}" if params else ""
+
+
+def _no_such_month(request: HttpRequest, today: date) -> HttpResponse:
+    return render(
+        request,
+        "commitments/calendar.html",
+        {"no_such_month": True, "today": today},
+        status=404,
+    )
+
+
+@require_GET
+def month(request: HttpRequest, year: int | None = None, month: int | None = None) -> HttpResponse:
+    user = signed_in_user(request)
+    today = services.local_today(user)
+    if year is None or month is None:
+        year, month = today.year, today.month
+    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
+        return _no_such_month(request, today)
+
+    partner = couples.partner_of(user)
+    form = CalendarFilter(request.GET or None, partner=partner)
+    who, kind, status = "both", "", 200
+    if form.is_bound:
+        if form.is_valid():
+            who = form.cleaned_data["who"] or "both"
+            kind = form.cleaned_data["kind"]
+        else:
+            status = 400  # shown with a plain message, and the whole month unfiltered
+
+    first, last = month_bounds(year, month)
+    chosen = _chosen(user, who, kind)
+    entries.reveal(chosen, keyring_for(request))
+    days = [Day(first + timedelta(days=n), first + timedelta(days=n) == today) for n in range(31)]
+    days = [d for d in days if d.day <= last]
+    shown = {c.pk: (_title(c), _whose(c, user, partner is not None)) for c in chosen}
+    for occasion in services.occasions(user, (first, last), commitments=chosen):
+        commitment = occasion.commitment
+        state = occasion.state
+        if state == "open" and occasion.day > today:
+            state = "upcoming"
+        mark, label = STATES[state]
+        title, whose = shown[commitment.pk]
+        days[occasion.day.day - 1].cells.append(
+            Cell(
+                url=reverse("commitments:occasion", args=[commitment.pk, occasion.day]),
+                title=title,
+                kind=commitment.kind,
+                whose=whose,
+                state=state,
+                mark=mark,
+                label=label,
+                noticed=bool(occasion.noticed),
+            )
+        )
+
+    previous, following = _shift(year, month, -1), _shift(year, month, 1)
+    context = {
+        "form": form,
+        "partner": partner,
+        "days": days,
+        "first": first,
+        "today": today,
+        "is_current": (year, month) == (today.year, today.month),
+        "previous": date(*previous, 1) if previous else None,
+        "following": date(*following, 1) if following else None,
+        "has_occasions": any(d.cells for d in days),
+        "filtered": who != "both" or bool(kind),
+        # Only the filters understood travel on to the next month.
+        "query": _query(who, kind),
+        "weekday_names": list(cal.day_abbr),
+        "kinds": Kind.choices,
+        "legend_states": [(s, *STATES[s]) for s in LEGEND_STATES],
+    }
+    return render(request, "commitments/calendar.html", context, status=status)
+
+
+def _month_sentence(tally: services.WeekCount) -> str:
+    if tally.due == 0:
+        return "Nothing was due yet this month."
+    parts = [f"This month so far, you kept {tally.kept} of {tally.due}."]
+    if tally.partly:
+        parts.append(f"{tally.partly} partly kept.")
+    unmarked = tally.due - tally.kept - tally.partly - tally.missed
+    if unmarked:
+        parts.append(f"{unmarked} not marked yet." if unmarked > 1 else "1 not marked yet.")
+    return " ".join(parts)
+
+
+@require_GET
+def follow_through(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own trend: never their partner's, never a score."""
+    user = signed_in_user(request)
+    today = services.local_today(user)
+    weeks = services.follow_through(user, WEEKS_SHOWN)
+    this_month = services.kept_between(user, (today.replace(day=1), today))
+    return render(
+        request,
+        "commitments/follow_through.html",
+        {
+            "weeks": weeks,
+            "chart": charts.week_bars(weeks, today),
+            "sentence": _month_sentence(this_month),
+            "this_month": this_month,
+            "today": today,
+        },
+    )
