@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from commitments.converters import IsoDateConverter
 from commitments.views import calendar, feed, promises, reminders
-
-register_converter(IsoDateConverter, "isodate")
 
 app_name = "commitments"
 urlpatterns = [

@@ -92,6 +92,8 @@ class Entry(models.Model):
     # agreement both accepted, a joint rhythm). Those stay visible, read-only, to the
     # partner who remains when the other leaves. None: the kind has no joint records.
     JOINT_LOOKUP: ClassVar[str | None] = None
+    # False for kinds that are only ever private (a journal): sharing them is refused.
+    SHAREABLE: ClassVar[bool] = True
 
     # Filled by `reveal`: the decrypted values, by field name. Never saved.
     plain: dict[str, Any]
@@ -150,14 +152,17 @@ def encrypt_into(entry: Entry, ring: Keyring, values: dict[str, Any]) -> None:
     entry.plain = dict(values)
 
 
-def reveal(entries: Iterable[Entry], ring: Keyring) -> list[Entry]:
-    """Decrypt each entry's fields into `entry.plain`.
+def reveal(
+    entries: Iterable[Entry], ring: Keyring, fields: Iterable[str] | None = None
+) -> list[Entry]:
+    """Decrypt each entry's fields (or only `fields`) into `entry.plain`.
 
     Tampering (a ciphertext from another row, field or key) raises DecryptionFailed.
     Only a ciphertext under one of the author's own retired keys reads as "can't be
     opened", and a shared entry whose couple key hasn't reached this person yet waits.
     """
     opened = []
+    wanted = set(fields) if fields is not None else None
     for entry in entries:
         entry.plain, entry.unreadable, entry.waiting = {}, False, False
         opened.append(entry)
@@ -168,6 +173,8 @@ def reveal(entries: Iterable[Entry], ring: Keyring) -> list[Entry]:
             continue
         try:
             for name in entry.encrypted_field_names():
+                if wanted is not None and name not in wanted:
+                    continue
                 stored = getattr(entry, name)
                 if stored is None:
                     entry.plain[name] = None
@@ -200,6 +207,8 @@ def _reencrypt(entry: Entry, ring: Keyring, visibility: str, couple_id: int | No
 def share(entry: Entry, ring: Keyring) -> None:
     if entry.author_id != ring.user.pk:
         raise PermissionError("Only the author can share an entry.")
+    if not entry.SHAREABLE:
+        raise NotReady("This kind of entry is only ever yours; it can't be shared.")
     membership = Membership.objects.current().filter(user_id=ring.user.pk).first()
     paired = (
         membership is not None

@@ -6,4 +6,10 @@ class TendingConfig(AppConfig):
     verbose_name = "Tending"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from tending import checks  # noqa: F401  (registers system checks)
+        from tending.converters import IsoDateConverter
+
+        # Once per process, before any URL module that uses <isodate:...> is imported.
+        register_converter(IsoDateConverter, "isodate")

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "privacy",
     "notes",
     "commitments",
+    "checkins",
     "outbox",
     "django.contrib.auth",
     "django.contrib.contenttypes",

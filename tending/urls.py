@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/", include("privacy.urls")),
     path("notes/", include("notes.urls")),
     path("", include("commitments.urls")),
+    path("", include("checkins.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from checkins import services as checkins
 from commitments import services as commitments
 from couples import services as couples
 from couples.forms import RoleForm
@@ -40,5 +41,6 @@ def today(request: HttpRequest) -> HttpResponse:
             "note_form": NoteForm(),
             "notes": notes.recent_notes(ring),
             "today_occasions": due,
+            "checked_in_today": checkins.checked_in_on(user, day),
         },
     )

@@ -86,6 +86,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts import services as accounts
 from accounts.models import User
+from checkins import services as checkins
 from commitments import feed as calendar_feed
 from commitments import services as commitments
 from commitments.occurrences import Rule
@@ -235,12 +236,46 @@ def make_feed_token(making: Making) -> object:
     return token
 
 
+def make_checkin(shared: bool) -> Callable[[Making], object]:
+    def make(making: Making) -> object:
+        ring = PasswordKeyring(making.owner.user, PASSWORD)
+        entry = checkins.check_in(
+            ring,
+            checkins.local_today(making.owner.user) - timedelta(days=1),
+            safety=4,
+            closeness=5,
+            heaviness=3,
+            words=SHARED_WORDS if shared else PRIVATE_WORDS,
+            shared=shared,
+        )
+        assert entry.is_shared == shared
+        return entry.pk
+
+    return make
+
+
+def make_reflection(shared: bool) -> Callable[[Making], object]:
+    def make(making: Making) -> object:
+        ring = PasswordKeyring(making.owner.user, PASSWORD)
+        words = SHARED_WORDS if shared else PRIVATE_WORDS
+        return checkins.reflect(ring, "b-enough", words, shared=shared).pk
+
+    return make
+
+
+def make_journal_entry(making: Making) -> object:
+    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    return checkins.write_journal(ring, PRIVATE_WORDS).pk
+
+
 # Kwargs that name no object: any persona may ask for any value (see the docstring).
 PARAMETERS: Mapping[str, Callable[[], object]] = {
     "year": lambda: timezone.localdate().year,
     "month": lambda: timezone.localdate().month,
     # An occasion's day: yesterday falls on a daily commitment in every persona's zone.
     "on_date": lambda: timezone.localdate() - timedelta(days=1),
+    # A check-in's day: each persona fills in their own, so yesterday is anyone's to ask for.
+    "day": lambda: timezone.localdate() - timedelta(days=1),
 }
 
 COMMITMENT_URLS = frozenset(
@@ -257,6 +292,20 @@ PRIVATE_WORDS = "sweep: words kept for oneself"
 SHARED_WORDS = "sweep: words shared with a partner"
 
 FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
+    "checkin_id": (
+        ObjectFactory(make=make_checkin(shared=False), unknown=uuid.uuid4),
+        ObjectFactory(
+            make=make_checkin(shared=True), unknown=uuid.uuid4, visibility=Visibility.SHARED
+        ),
+    ),
+    "reflection_id": (
+        ObjectFactory(make=make_reflection(shared=False), unknown=uuid.uuid4),
+        ObjectFactory(
+            make=make_reflection(shared=True), unknown=uuid.uuid4, visibility=Visibility.SHARED
+        ),
+    ),
+    # A journal is only ever private: the partner gets 404 like everyone else.
+    "journal_id": (ObjectFactory(make=make_journal_entry, unknown=uuid.uuid4),),
     "feed_token": (
         ObjectFactory(
             make=make_feed_token,

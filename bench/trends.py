@@ -1,0 +1,207 @@
+"""Measures the server time of the trends page for a couple holding five years of daily
+check-ins each, all of them shared, plus a daily commitment kept for the same five years.
+
+    .venv/bin/python -m bench.trends              (five years of history)
+    .venv/bin/python -m bench.trends --years 0.1  (about a month, to compare)
+
+It builds a throwaway SQLite database in a temporary data folder, never touching the real
+one, and removes it afterwards. Key derivation runs at libsodium's minimum cost while the
+data is made (that cost is measured by bench/keys.py, and is paid at sign-in, not per page);
+the check-ins are encrypted exactly as the app encrypts them and written in batches. Each
+page is requested through Django's test client, signed in for real, and the median of the
+timed requests is printed along with the query count. The page reads at most a year of
+check-ins per person, whatever the history holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import django
+
+PASSWORD = "a long passphrase for the benchmark"
+YEARS = 5
+RUNS = 20
+BATCH = 1000
+
+
+def _median_ms(fn: Callable[[], object], runs: int) -> tuple[float, float, float]:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def _getter(client: Any, url: str) -> Callable[[], object]:
+    return lambda: client.get(url)
+
+
+def _counting(seen: list[str]) -> Callable[..., object]:
+    """Counts queries across the per-request reconnects SQLite makes (CONN_MAX_AGE 0)."""
+
+    def wrapper(execute: Callable[..., object], sql: str, *args: object) -> object:
+        seen.append(sql)
+        return execute(sql, *args)
+
+    return wrapper
+
+
+def _prepare(data_dir: Path) -> None:
+    """Point Django at a fresh data folder before it starts; refuse if it already has."""
+    from django.conf import settings
+
+    if settings.configured:
+        raise SystemExit("Run this as `python -m bench.trends`: it makes its own database.")
+    from nacl.pwhash import argon2id
+
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["TENDING_DATA_DIR"] = str(data_dir)
+    os.environ["TENDING_ALLOWED_HOSTS"] = "testserver"
+    os.environ["TENDING_KEY_KDF_OPS"] = str(argon2id.OPSLIMIT_MIN)
+    os.environ["TENDING_KEY_KDF_MEM"] = str(argon2id.MEMLIMIT_MIN)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tending.settings"
+    django.setup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--years", type=float, default=YEARS, help="history to make (5)")
+    years = parser.parse_args().years
+    with tempfile.TemporaryDirectory(prefix="tending-bench-") as folder:
+        _prepare(Path(folder))
+        _run(years)
+
+
+def _run(years: float) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts import services as accounts
+    from accounts.models import User
+    from checkins.models import CheckIn, HardDay
+    from commitments import services as commitments
+    from commitments.models import Cadence, Outcome, Result
+    from commitments.occurrences import Rule
+    from couples import services as couples
+    from couples.models import Role
+    from privacy import entries
+    from privacy.entries import Visibility
+    from privacy.keyring import PasswordKeyring
+
+    made_at = time.perf_counter()
+    call_command("migrate", verbosity=0)
+
+    def person(name: str) -> User:
+        user, _, _ = accounts.create_account(
+            email=f"{name.lower()}@example.test",
+            password=PASSWORD,
+            display_name=name,
+            time_zone="Europe/Amsterdam",
+        )
+        return user
+
+    def signed_in(user: User) -> Client:
+        client = Client()
+        response = client.post(
+            reverse("accounts:sign_in"), {"email": user.email, "password": PASSWORD}
+        )
+        assert response.status_code == 302, "sign-in failed"
+        return client
+
+    alice, bob = person("Alice"), person("Bob")
+    couples.create_couple_space(alice, Role.REPAIRING)
+    couples.accept_invite(bob, couples.create_invite(alice).invite.pk, Role.HURT)
+    alice_client, bob_client = signed_in(alice), signed_in(bob)
+    alice_client.get(reverse("today"))  # hands the couple key over, as a first visit does
+
+    today = commitments.local_today(alice)
+    first = today - timedelta(days=round(365.25 * years))
+    couple_id = couples.current_membership(alice).couple_id  # type: ignore[union-attr]
+    moments = [[], [HardDay.STILL_HURTS], [], [HardDay.GOOD_MOMENT], [], [], [HardDay.NOT_READY]]
+
+    for offset, user in enumerate((alice, bob)):
+        ring = PasswordKeyring(user, PASSWORD)
+        batch: list[CheckIn] = []
+        day, n = first, 0
+        while day <= today:
+            entry = CheckIn(author=user, day=day, couple_id=couple_id, visibility=Visibility.SHARED)
+            # A slow drift with a weekly ripple: believable numbers, every day filled in.
+            entries.encrypt_into(
+                entry,
+                ring,
+                {
+                    "safety": min(10, 2 + n // 200 + (n + offset) % 3),
+                    "closeness": min(10, 1 + n // 250 + (n + offset) % 4),
+                    "heaviness": 1 + (n + offset) % 5,
+                    "moments": moments[n % 7],
+                    "words": "A few honest words about today." if n % 3 == 0 else None,
+                },
+            )
+            batch.append(entry)
+            if len(batch) == BATCH:
+                CheckIn.objects.bulk_create(batch)
+                batch = []
+            day += timedelta(days=1)
+            n += 1
+        CheckIn.objects.bulk_create(batch)
+
+    # A daily commitment of alice's with an outcome every day: the evidence view's other half.
+    ring = PasswordKeyring(alice, PASSWORD)
+    walk = commitments.create_commitment(
+        ring, title="Evening walk", rule=Rule(Cadence.DAILY), starts_on=first
+    )
+    results = (Result.KEPT,) * 5 + (Result.PARTLY, Result.MISSED)
+    outcomes: list[Outcome] = []
+    day = first
+    while day <= today:
+        outcome = Outcome(
+            commitment=walk,
+            on_date=day,
+            author=alice,
+            couple_id=walk.couple_id,
+            visibility=walk.visibility,
+            result=results[day.toordinal() % 7],
+        )
+        entries.encrypt_into(outcome, ring, {"in_the_way": None, "will_change": None})
+        outcomes.append(outcome)
+        day += timedelta(days=1)
+    Outcome.objects.bulk_create(outcomes, batch_size=BATCH)
+    setup_s = time.perf_counter() - made_at
+
+    print(
+        f"Data: {CheckIn.objects.count()} check-ins (two people, daily, all shared) "
+        f"from {first} to {today}, {Outcome.objects.count()} outcomes "
+        f"(made in {setup_s:.1f} s)"
+    )
+    url = reverse("checkins:trends")
+    pages = {"/trends/ (12 weeks)": url, "/trends/?span=year": f"{url}?span=year"}
+    for who, client in (("Alice", alice_client), ("Bob", bob_client)):
+        for label, address in pages.items():
+            for _ in range(3):  # warm-up: templates compiled, connection open
+                assert client.get(address).status_code == 200
+            body = client.get(address).content.decode()
+            assert "pair-heading" in body, "the side-by-side view should be on the page"
+            queries: list[str] = []
+            with connection.execute_wrapper(_counting(queries)):
+                client.get(address)
+            median, low, high = _median_ms(_getter(client, address), RUNS)
+            print(
+                f"{who:5} GET {label:22} median {median:6.1f} ms  "
+                f"(min {low:5.1f}, max {high:5.1f}, {RUNS} runs, {len(queries)} queries)"
+            )
+
+
+if __name__ == "__main__":
+    main()

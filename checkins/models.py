@@ -1,0 +1,86 @@
+"""Daily check-ins, answers to reflection prompts, and a private journal.
+
+Every rating is personal and encrypted like text; only the day (and whether it was
+filled in late) stays clear, so a day can be found and edited without opening keys.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from privacy.entries import EncryptedField, Entry
+
+WORDS_MAX = 500
+ANSWER_MAX = 2000
+JOURNAL_MAX = 10000
+LATE_DAYS = 7
+
+
+class HardDay(models.TextChoices):
+    # One tap each, for the days words are hard to find.
+    STILL_HURTS = "still_hurts", "This still hurts"
+    NOT_READY = "not_ready", "Not ready to talk about it"
+    GOOD_MOMENT = "good_moment", "A good moment today"
+
+
+class CheckIn(Entry):
+    day = models.DateField()
+    # Filled in after its day (up to a week late): shown as such, never as a mark against.
+    late = models.BooleanField(default=False)
+    safety = EncryptedField()  # 0-10: how safe do I feel with my partner today
+    closeness = EncryptedField()  # 0-10: how close do I feel
+    heaviness = EncryptedField()  # 1-5: how heavy is today
+    moments = EncryptedField()  # list of HardDay values
+    words = EncryptedField(max_length=WORDS_MAX, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "check-in"
+        ordering = ("-day",)
+        constraints = (
+            models.UniqueConstraint(fields=["author", "day"], name="one_checkin_per_day"),
+        )
+        indexes = (models.Index(fields=["author", "day"]), models.Index(fields=["couple", "day"]))
+
+    def export_extra(self) -> dict[str, object]:
+        return {"day": self.day.isoformat(), "late": self.late}
+
+
+class Reflection(Entry):
+    """An answer to one of our reflection prompts (prompts live in checkins/prompts.py)."""
+
+    prompt_key = models.CharField(max_length=40)
+    day = models.DateField()
+    answer = EncryptedField(max_length=ANSWER_MAX)
+
+    class Meta:
+        ordering = ("-day", "-created_at")
+        indexes = (models.Index(fields=["author", "day"]),)
+
+    def export_extra(self) -> dict[str, object]:
+        return {"prompt": self.prompt_key, "day": self.day.isoformat()}
+
+
+class JournalEntry(Entry):
+    """Free writing. Always private: there is no way to share a journal entry."""
+
+    body = EncryptedField(max_length=JOURNAL_MAX)
+
+    SHAREABLE = False
+
+    class Meta:
+        verbose_name_plural = "journal entries"
+        ordering = ("-created_at",)
+        indexes = (models.Index(fields=["author", "-created_at"]),)
+
+
+class CheckInPreference(models.Model):
+    """Whether a person's new check-ins start shared with their partner or private."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_preference"
+    )
+    start_shared = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Check-in preference of {self.user_id}"
