@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Page
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +30,7 @@ from privacy import entries
 from privacy.access import own_or_404
 from privacy.keyring import keyring_for
 from tending.http import HtmxHttpRequest, signed_in_user
+from tending.paging import page_or_first
 
 PER_PAGE = 30
 BAD_PAGE = "There's no such page, so here are the newest check-ins."
@@ -159,14 +160,7 @@ class Row:
 
 
 def _page(request: HtmxHttpRequest, rows: Any) -> tuple[Page[CheckIn], str]:
-    paginator = Paginator(rows, PER_PAGE)
-    asked = request.GET.get("page")
-    if asked is None:
-        return paginator.page(1), ""
-    try:
-        return paginator.page(asked), ""
-    except (PageNotAnInteger, EmptyPage):
-        return paginator.page(1), BAD_PAGE
+    return page_or_first(request, rows, PER_PAGE, BAD_PAGE)
 
 
 def _render_history(

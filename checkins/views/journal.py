@@ -11,7 +11,7 @@ from math import ceil
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Page
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from privacy import entries
 from privacy.access import own_or_404
 from privacy.keyring import keyring_for
 from tending.http import HtmxHttpRequest, signed_in_user
+from tending.paging import page_or_first
 
 PER_PAGE = 20
 BAD_PAGE = "There's no such page in your journal, so here are your newest entries."
@@ -33,14 +34,7 @@ BAD_PAGE = "There's no such page in your journal, so here are your newest entrie
 def _page(request: HtmxHttpRequest) -> tuple[Page[JournalEntry], str]:
     # Only ever the author's own: never `visible_to`, which would also admit shared entries.
     own = JournalEntry.objects.authored_by(signed_in_user(request)).order_by("-created_at", "-pk")
-    paginator = Paginator(own, PER_PAGE)
-    asked = request.GET.get("page")
-    if asked is None:
-        return paginator.page(1), ""
-    try:
-        return paginator.page(asked), ""
-    except (PageNotAnInteger, EmptyPage):
-        return paginator.page(1), BAD_PAGE
+    return page_or_first(request, own, PER_PAGE, BAD_PAGE)
 
 
 def _render(request: HtmxHttpRequest, form: JournalForm, status: int = 200) -> HttpResponse:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Page
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +30,7 @@ from privacy import entries
 from privacy.access import own_or_404
 from privacy.keyring import keyring_for
 from tending.http import HtmxHttpRequest, signed_in_user
+from tending.paging import page_or_first
 
 PER_PAGE = 20
 UNKNOWN_PROMPT = "We couldn't find that prompt, so here is today's."
@@ -82,14 +83,7 @@ def _page(request: HtmxHttpRequest, user: User) -> tuple[Page[Reflection], str]:
         .select_related("author")
         .order_by("-day", "-created_at", "-pk")
     )
-    paginator = Paginator(visible, PER_PAGE)
-    asked = request.GET.get("page")
-    if asked is None:
-        return paginator.page(1), ""
-    try:
-        return paginator.page(asked), ""
-    except (PageNotAnInteger, EmptyPage):
-        return paginator.page(1), BAD_PAGE
+    return page_or_first(request, visible, PER_PAGE, BAD_PAGE)
 
 
 def _render(
