@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "notes",
     "commitments",
     "checkins",
+    "bids",
     "outbox",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("notes/", include("notes.urls")),
     path("", include("commitments.urls")),
     path("", include("checkins.urls")),
+    path("", include("bids.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from bids import services as bids
 from checkins import services as checkins
 from commitments import services as commitments
 from couples import services as couples
@@ -42,5 +43,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "notes": notes.recent_notes(ring),
             "today_occasions": due,
             "checked_in_today": checkins.checked_in_on(user, day),
+            "bid_noted_today": bids.noted_today(user),
+            "bid_whos": bids.who_choices(partner.user.display_name if partner else None),
         },
     )

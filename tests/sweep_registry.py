@@ -86,6 +86,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts import services as accounts
 from accounts.models import User
+from bids import services as bids
 from checkins import services as checkins
 from commitments import feed as calendar_feed
 from commitments import services as commitments
@@ -94,6 +95,7 @@ from conftest import PASSWORD, Cast, Persona
 from couples import services
 from couples.models import Invite
 from notes import services as notes
+from privacy import entries
 from privacy.keyring import PasswordKeyring
 
 PersonaName = Literal["alice", "bob", "carol", "dan", "erin"]
@@ -268,6 +270,19 @@ def make_journal_entry(making: Making) -> object:
     return checkins.write_journal(ring, PRIVATE_WORDS).pk
 
 
+def make_bid(shared: bool) -> Callable[[Making], object]:
+    def make(making: Making) -> object:
+        ring = PasswordKeyring(making.owner.user, PASSWORD)
+        words = SHARED_WORDS if shared else PRIVATE_WORDS
+        bid, _ = bids.note_bid(ring, who="me", kind="touch", response="toward", words=words)
+        if shared:
+            entries.share(bid, ring)
+        assert bid.is_shared == shared
+        return bid.pk
+
+    return make
+
+
 # Kwargs that name no object: any persona may ask for any value (see the docstring).
 PARAMETERS: Mapping[str, Callable[[], object]] = {
     "year": lambda: timezone.localdate().year,
@@ -303,6 +318,10 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
         ObjectFactory(
             make=make_reflection(shared=True), unknown=uuid.uuid4, visibility=Visibility.SHARED
         ),
+    ),
+    "bid_id": (
+        ObjectFactory(make=make_bid(shared=False), unknown=uuid.uuid4),
+        ObjectFactory(make=make_bid(shared=True), unknown=uuid.uuid4, visibility=Visibility.SHARED),
     ),
     # A journal is only ever private: the partner gets 404 like everyone else.
     "journal_id": (ObjectFactory(make=make_journal_entry, unknown=uuid.uuid4),),
