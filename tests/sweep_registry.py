@@ -320,8 +320,14 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
         ),
     ),
     "bid_id": (
-        ObjectFactory(make=make_bid(shared=False), unknown=uuid.uuid4),
-        ObjectFactory(make=make_bid(shared=True), unknown=uuid.uuid4, visibility=Visibility.SHARED),
+        ObjectFactory(make=make_bid(shared=False), unknown=uuid.uuid4, shown_text=PRIVATE_WORDS),
+        # Shared: the partner reads it, as the author's view; never edits or removes it.
+        ObjectFactory(
+            make=make_bid(shared=True),
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            shown_text=SHARED_WORDS,
+        ),
     ),
     # A journal is only ever private: the partner gets 404 like everyone else.
     "journal_id": (ObjectFactory(make=make_journal_entry, unknown=uuid.uuid4),),

@@ -1,0 +1,135 @@
+"""Measures the server time of the bids page for a couple holding two years of bids: six a
+day each, every fifth one shared.
+
+    .venv/bin/python -m bench.bids              (two years of history)
+    .venv/bin/python -m bench.bids --years 0.1  (about a month, to compare)
+
+Like bench/trends.py it builds a throwaway SQLite database in a temporary data folder and
+removes it afterwards; keys are derived at libsodium's minimum cost while the data is made.
+The bids are encrypted exactly as the app encrypts them and written in batches. Each page is
+requested through Django's test client, signed in for real, and the median of the timed
+requests is printed with the query count. The page opens one page of the log and the last
+eight weeks of the person's own bids, whatever the history holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from bench.trends import PASSWORD, RUNS, _counting, _getter, _median_ms, _prepare
+
+YEARS = 2
+PER_DAY = 6
+BATCH = 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--years", type=float, default=YEARS, help="history to make (2)")
+    years = parser.parse_args().years
+    with tempfile.TemporaryDirectory(prefix="tending-bench-") as folder:
+        _prepare(Path(folder))
+        _run(years)
+
+
+def _run(years: float) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accounts import services as accounts
+    from accounts.models import User
+    from bids.models import Bid, Kind, Response, Who
+    from couples import services as couples
+    from couples.models import Role
+    from privacy import entries
+    from privacy.entries import Visibility
+    from privacy.keyring import PasswordKeyring
+
+    made_at = time.perf_counter()
+    call_command("migrate", verbosity=0)
+
+    def person(name: str) -> User:
+        user, _, _ = accounts.create_account(
+            email=f"{name.lower()}@example.test",
+            password=PASSWORD,
+            display_name=name,
+            time_zone="Europe/Amsterdam",
+        )
+        return user
+
+    def signed_in(user: User) -> Client:
+        client = Client()
+        response = client.post(
+            reverse("accounts:sign_in"), {"email": user.email, "password": PASSWORD}
+        )
+        assert response.status_code == 302, "sign-in failed"
+        return client
+
+    alice, bob = person("Alice"), person("Bob")
+    couples.create_couple_space(alice, Role.REPAIRING)
+    couples.accept_invite(bob, couples.create_invite(alice).invite.pk, Role.HURT)
+    alice_client, bob_client = signed_in(alice), signed_in(bob)
+    alice_client.get(reverse("today"))  # hands the couple key over, as a first visit does
+    couple_id = couples.current_membership(alice).couple_id  # type: ignore[union-attr]
+
+    now = timezone.now()
+    count = round(365.25 * years * PER_DAY)
+    kinds, responses = Kind.values, (Response.TOWARD,) * 4 + (Response.AWAY, Response.AGAINST)
+    for offset, user in enumerate((alice, bob)):
+        ring = PasswordKeyring(user, PASSWORD)
+        batch: list[Bid] = []
+        for n in range(count):
+            shared = n % 5 == 0
+            at: datetime = now - timedelta(hours=24 * n / PER_DAY + offset)
+            bid = Bid(
+                author=user,
+                noted_at=at,
+                created_at=at,
+                couple_id=couple_id if shared else None,
+                visibility=Visibility.SHARED if shared else Visibility.PRIVATE,
+            )
+            entries.encrypt_into(
+                bid,
+                ring,
+                {
+                    "who": (Who.ME, Who.PARTNER)[n % 2],
+                    "kind": kinds[n % len(kinds)],
+                    "response": responses[(n + offset) % len(responses)],
+                    "words": "A small moment, kept in a few words." if n % 4 == 0 else None,
+                },
+            )
+            batch.append(bid)
+            if len(batch) == BATCH:
+                Bid.objects.bulk_create(batch)
+                batch = []
+        Bid.objects.bulk_create(batch)
+    setup_s = time.perf_counter() - made_at
+    print(
+        f"Data: {Bid.objects.count()} bids (two people, {PER_DAY} a day each, every fifth "
+        f"shared) over {years:g} years (made in {setup_s:.1f} s)"
+    )
+    url = reverse("bids:log")
+    pages = {"/bids/ (own log + rates)": url, "/bids/?whose=partner": f"{url}?whose=partner"}
+    for who, client in (("Alice", alice_client), ("Bob", bob_client)):
+        for label, address in pages.items():
+            for _ in range(3):  # warm-up: templates compiled, connection open
+                assert client.get(address).status_code == 200
+            queries: list[str] = []
+            with connection.execute_wrapper(_counting(queries)):
+                client.get(address)
+            median, low, high = _median_ms(_getter(client, address), RUNS)
+            print(
+                f"{who:5} GET {label:26} median {median:6.1f} ms  "
+                f"(min {low:5.1f}, max {high:5.1f}, {RUNS} runs, {len(queries)} queries)"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Bids for connection: a small reach for contact, who made it, and how it was met.
+
+Who reached, what kind of reach and how it was met are the person's own perception, so
+they are encrypted like words; the rates are counted at view time, with the keys. Only the
+moment it happened stays clear, for ordering and for the weekly windows, and a random
+per-form token, so a double tap saves one bid, not two.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from privacy.entries import EncryptedField, Entry
+
+WORDS_MAX = 300
+
+
+class Who(models.TextChoices):
+    ME = "me", "I reached out"
+    PARTNER = "partner", "My partner reached out"
+
+
+class Kind(models.TextChoices):
+    WORDS = "words", "Words"
+    QUESTION = "question", "A question"
+    HUMOUR = "humour", "Humour"
+    TOUCH = "touch", "Touch"
+    LOOK = "look", "A look or a sigh"
+    HELP = "help", "Asking for help"
+    MESSAGE = "message", "A message sent for closeness"
+
+
+class Response(models.TextChoices):
+    TOWARD = "toward", "Turned toward"
+    AWAY = "away", "Turned away"
+    AGAINST = "against", "Turned against"
+
+
+class Bid(Entry):
+    noted_at = models.DateTimeField(default=timezone.now)  # when it happened
+    # A random value the noting form carries; a second submit of the same form finds it.
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
+    who = EncryptedField()  # a Who value
+    kind = EncryptedField()  # a Kind value
+    response = EncryptedField()  # a Response value
+    words = EncryptedField(max_length=WORDS_MAX, null=True, blank=True)
+
+    class Meta:
+        ordering = ("-noted_at",)
+        constraints = (
+            models.UniqueConstraint(fields=["author", "form_token"], name="one_bid_per_form"),
+        )
+        indexes = (
+            models.Index(fields=["author", "-noted_at"]),
+            models.Index(fields=["couple", "-noted_at"]),
+        )
+
+    def export_extra(self) -> dict[str, object]:
+        return {"noted_at": self.noted_at.isoformat()}

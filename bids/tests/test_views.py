@@ -1,0 +1,261 @@
+"""The bid pages through real URLs: the three taps, the optional details, the log and its
+rates, sharing, the explainer and the card on Today. Bad input gets a clear message and
+changes nothing; what a person wrote is escaped wherever it is shown."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from bids import services
+from bids.models import Bid
+from conftest import PASSWORD, Cast
+from privacy import entries
+from privacy.keyring import PasswordKeyring
+
+# Wednesday 11 March 2026, 13:00 in Amsterdam, where every persona lives.
+NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
+NASTY = "<script>alert('x')</script> & <b>bold</b>"
+ESCAPED = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"
+NEW = reverse("bids:new")
+LOG = reverse("bids:log")
+
+
+@pytest.fixture(autouse=True)
+def _frozen() -> Iterator[None]:
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def ring(user: User) -> PasswordKeyring:
+    return PasswordKeyring(user, PASSWORD)
+
+
+def text(response: Any) -> str:
+    return str(response.content.decode())
+
+
+def note(user: User, *, words: str = "", shared: bool = False, **more: Any) -> Bid:
+    values = {"who": "me", "kind": "touch", "response": "toward", **more}
+    bid, _ = services.note_bid(ring(user), words=words, **values)
+    if shared:
+        entries.share(bid, ring(user))
+    return bid
+
+
+def tap(**overrides: str) -> dict[str, str]:
+    return {
+        "who": "me",
+        "kind": "question",
+        "response": "toward",
+        "token": str(uuid.uuid4()),
+        **overrides,
+    }
+
+
+# -- the three taps ---------------------------------------------------------------------------
+
+
+def test_three_steps_lead_to_a_saved_bid(cast: Cast) -> None:
+    client = cast.alice.client
+    home = text(client.get(reverse("today")))
+    assert f'href="{NEW}?who=me"' in home and "Bob reached out" in home
+    assert "Notice one bid today" in home
+    step2 = text(client.get(NEW, {"who": "partner"}))
+    assert "Step 2 of 3" in step2 and "Bob reached out." in step2
+    assert 'href="?who=partner&amp;kind=humour"' in step2
+    step3 = client.get(NEW, {"who": "partner", "kind": "humour"})
+    body = text(step3)
+    assert "Step 3 of 3: how did you meet it?" in body
+    assert body.count('name="response"') == 3
+    token = re.search(r'name="token" value="([0-9a-f-]+)"', body)
+    assert token
+    response = client.post(
+        NEW, {"who": "partner", "kind": "humour", "response": "away", "token": token.group(1)}
+    )
+    bid = Bid.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "bids:more", args=[bid.pk]
+    )
+    assert bid.noted_at == NOW and not bid.is_shared
+    (opened,) = services.reveal_bids(ring(cast.alice.user), [bid])
+    assert opened.plain == {"who": "partner", "kind": "humour", "response": "away", "words": None}
+    assert "Thank you for noticing." in text(client.get(response["Location"]))
+    assert "You noticed a bid today." in text(client.get(reverse("today")))
+
+
+def test_a_double_submit_makes_one_bid(cast: Cast) -> None:
+    data = tap()
+    first = cast.alice.client.post(NEW, data)
+    second = cast.alice.client.post(NEW, data)
+    assert Bid.objects.count() == 1
+    assert first["Location"] == second["Location"]
+    assert "already noted, so nothing was added" in text(cast.alice.client.get(second["Location"]))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        tap(who="everyone"),
+        tap(kind="<script>"),
+        tap(response="shrugged"),
+        {k: v for k, v in tap().items() if k != "token"},
+        tap(token="not-a-token"),
+        {},
+    ],
+)
+def test_bad_taps_change_nothing(cast: Cast, data: dict[str, str]) -> None:
+    response = cast.alice.client.post(NEW, data)
+    assert response.status_code == 400
+    body = text(response)
+    assert re.search(r"isn&#x27;t one of the choices|out of date|how it was met", body)
+    assert "<script>" not in body.split("</head>")[1].replace("<script src", "")
+    assert not Bid.objects.exists()
+
+
+@pytest.mark.parametrize("query", [{"who": "nobody"}, {"who": "me", "kind": "<b>x</b>"}])
+def test_bad_links_say_so(cast: Cast, query: dict[str, str]) -> None:
+    response = cast.alice.client.get(NEW, query)
+    assert response.status_code == 400
+    assert "isn&#x27;t one of the choices" in text(response)
+    assert "<b>x</b>" not in text(response)
+
+
+# -- the details page -------------------------------------------------------------------------
+
+
+def test_words_and_time_are_added_and_escaped(cast: Cast) -> None:
+    bid = note(cast.alice.user)
+    url = reverse("bids:more", args=[bid.pk])
+    page = text(cast.alice.client.get(url))
+    assert 'value="2026-03-11T13:00"' in page  # local time in Amsterdam
+    response = cast.alice.client.post(url, {"words": NASTY, "when": "2026-03-10T19:30"})
+    assert response.status_code == 302
+    fresh = Bid.objects.get(pk=bid.pk)
+    assert fresh.noted_at == datetime(2026, 3, 10, 18, 30, tzinfo=UTC)
+    log = text(cast.alice.client.get(LOG))
+    assert ESCAPED in log and NASTY not in log
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        ({"words": "x" * 301, "when": "2026-03-10T19:30"}, "up to 300 characters"),
+        ({"words": "soon", "when": "2026-03-12T09:00"}, "hasn&#x27;t come yet"),
+        ({"words": "when?", "when": "yesterday"}, "Please give a date and a time"),
+        ({"words": "when?", "when": ""}, "Please give a time"),
+    ],
+)
+def test_bad_details_change_nothing(cast: Cast, data: dict[str, str], reason: str) -> None:
+    bid = note(cast.alice.user, words="as it was")
+    before = Bid.objects.get(pk=bid.pk)
+    response = cast.alice.client.post(reverse("bids:more", args=[bid.pk]), data)
+    assert response.status_code == 422
+    assert reason in text(response)
+    after = Bid.objects.get(pk=bid.pk)
+    assert (after.noted_at, bytes(after.words)) == (before.noted_at, bytes(before.words))
+
+
+def test_delete_removes_only_ones_own(cast: Cast) -> None:
+    bid = note(cast.alice.user, shared=True)
+    url = reverse("bids:delete", args=[bid.pk])
+    assert cast.bob.client.post(url).status_code == 404
+    assert Bid.objects.filter(pk=bid.pk).exists()
+    assert cast.alice.client.post(url).status_code == 302
+    assert not Bid.objects.exists()
+
+
+# -- the log, sharing and what the partner sees ------------------------------------------------
+
+
+def test_the_partner_sees_only_what_was_shared_as_the_authors_view(cast: Cast) -> None:
+    note(cast.alice.user, words="kept for me")
+    shared = note(cast.alice.user, words="the hug at the door", shared=True, who="partner")
+    bob = cast.bob.client
+    theirs = text(bob.get(LOG, {"whose": "partner"}))
+    assert "the hug at the door" in theirs and "kept for me" not in theirs
+    assert "Alice noted" in theirs
+    assert "You reached out" in theirs  # Alice noted that Bob reached out
+    own = text(bob.get(LOG))
+    assert "the hug at the door" not in own and "No bids noted yet" in own
+    assert "Alice noted" not in own  # nothing of hers is counted or listed among his
+    detail = text(bob.get(reverse("bids:more", args=[shared.pk])))
+    assert "the hug at the door" in detail and "A bid Alice noted" in detail
+    assert 'name="words"' not in detail
+    # Another couple sees nothing of it.
+    assert "the hug at the door" not in text(cast.carol.client.get(LOG, {"whose": "partner"}))
+
+
+def test_share_and_unshare_from_the_log(cast: Cast) -> None:
+    bid = note(cast.alice.user, words="a note at lunch")
+    assert "Share with Bob" in text(cast.alice.client.get(LOG))
+    assert cast.bob.client.post(reverse("bids:share", args=[bid.pk])).status_code == 404
+    assert not Bid.objects.get(pk=bid.pk).is_shared
+    response = cast.alice.client.post(reverse("bids:share", args=[bid.pk]), {"page": "1"})
+    assert response.status_code == 302 and Bid.objects.get(pk=bid.pk).is_shared
+    assert "a note at lunch" in text(cast.bob.client.get(LOG, {"whose": "partner"}))
+    cast.alice.client.post(reverse("bids:unshare", args=[bid.pk]))
+    assert not Bid.objects.get(pk=bid.pk).is_shared
+    assert "a note at lunch" not in text(cast.bob.client.get(LOG, {"whose": "partner"}))
+
+
+def test_the_rates_and_the_reference(cast: Cast) -> None:
+    for response in ("toward", "toward", "toward", "away"):
+        note(cast.alice.user, who="partner", response=response)
+    page = text(cast.alice.client.get(LOG))
+    assert "you noticed 4 reaches from Bob and turned toward 3 of them, about 75%" in page
+    assert "<svg" in page and "2 of 8 weeks" not in page and "1 of 8 weeks have bids" in page
+    assert "about 86% of bids" in page and "about 33%" in page
+    assert "not a target or a verdict" in page
+    assert "Gottman, J. M. &amp; DeClaire, J. (2001). The Relationship Cure. Crown." in page
+    # Bob's page counts only Bob's log.
+    assert "you haven&#x27;t noted any bids yet" in text(cast.bob.client.get(LOG))
+
+
+def test_a_bad_page_number_shows_the_first(cast: Cast) -> None:
+    note(cast.alice.user)
+    page = text(cast.alice.client.get(LOG, {"page": "99"}))
+    assert "no such page" in page
+
+
+def test_about_is_our_own_words(cast: Cast) -> None:
+    page = text(cast.alice.client.get(reverse("bids:about")))
+    for phrase in ("Turned toward", "Turned away", "Turned against", "grand gesture"):
+        assert phrase in page
+
+
+def queries_for(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_log_uses_the_same_queries_for_5_or_200_bids(cast: Cast) -> None:
+    def add(count: int) -> None:
+        for n in range(count):
+            note(
+                cast.alice.user,
+                who=("me", "partner")[n % 2],
+                response=("toward", "away")[n % 3 == 0],
+                at=NOW - timedelta(hours=7 * n),
+                shared=n % 5 == 0,
+            )
+            note(cast.bob.user, shared=True, at=NOW - timedelta(hours=5 * n))
+
+    add(5)
+    few = {u: queries_for(cast.alice.client, u) for u in (LOG, LOG + "?whose=partner")}
+    add(195)
+    many = {u: queries_for(cast.alice.client, u) for u in (LOG, LOG + "?whose=partner")}
+    assert many == few
+    assert max(many.values()) <= 14, many

@@ -1,0 +1,280 @@
+"""Noting a bid in three taps, adding a few words later, the log and the weekly rates.
+
+Thin on purpose: parse with a form, call `bids.services` (which decides every rule again),
+render. Every page works without JavaScript; every POST redirects once it has done its
+work. Messages never carry what a person noted. The partner's shared bids are shown as
+theirs, their perception of their own days, and never set beside one's own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bids import charts, services
+from bids.forms import NOT_OFFERED, DetailForm, NoteForm
+from bids.models import Bid, Kind, Response, Who
+from privacy import entries
+from privacy.access import own_or_404, visible_or_404
+from privacy.keyring import keyring_for
+from tending.http import HtmxHttpRequest, signed_in_user
+from tending.paging import page_or_first
+
+PER_PAGE = 20
+BAD_PAGE = "There's no such page, so here are the newest bids."
+KIND_WORDS = dict(Kind.choices)
+RESPONSE_WORDS = dict(Response.choices)
+
+
+# -- noting a bid: three taps ---------------------------------------------------------------
+
+
+def _step(
+    request: HtmxHttpRequest,
+    *,
+    who: str = "",
+    kind: str = "",
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    partner = services.partner_name(signed_in_user(request))
+    step = 3 if who and kind else 2 if who else 1
+    context: dict[str, Any] = {
+        "step": step,
+        "who": who,
+        "kind": kind,
+        "who_words": dict(services.who_choices(partner)).get(who, ""),
+        "kind_words": KIND_WORDS.get(kind, ""),
+        "partner": partner or "your partner",
+        "whos": services.who_choices(partner),
+        "kinds": Kind.choices,
+        "responses": Response.choices,
+        "token": uuid.uuid4(),
+        "problem": problem,
+    }
+    return render(request, "bids/new.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def new(request: HtmxHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _save(request)
+    who, kind = request.GET.get("who", ""), request.GET.get("kind", "")
+    if who and who not in Who.values:
+        return _step(request, problem=NOT_OFFERED, status=400)
+    if kind and kind not in Kind.values:
+        return _step(request, who=who, problem=NOT_OFFERED, status=400)
+    if kind and not who:
+        return _step(request)
+    return _step(request, who=who, kind=kind)
+
+
+def _save(request: HtmxHttpRequest) -> HttpResponse:
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        problem = str(next(iter(form.errors.values()))[0])
+        who = request.POST.get("who", "")
+        kind = request.POST.get("kind", "")
+        # Back to the last step that still makes sense, with the reason.
+        who = who if who in Who.values else ""
+        kind = kind if who and kind in Kind.values else ""
+        return _step(request, who=who, kind=kind, problem=problem, status=400)
+    data = form.cleaned_data
+    try:
+        bid, created = services.note_bid(
+            keyring_for(request),
+            who=data["who"],
+            kind=data["kind"],
+            response=data["response"],
+            token=data["token"],
+        )
+    except services.BidProblem as problem:
+        return _step(request, problem=str(problem), status=400)
+    if created:
+        messages.success(request, "Noted. Thank you for noticing.")
+    else:
+        messages.info(request, "That bid was already noted, so nothing was added.")
+    return redirect("bids:more", bid_id=bid.pk)
+
+
+# -- the optional second step: a few words, another time ----------------------------------
+
+
+def _render_more(
+    request: HtmxHttpRequest, bid: Bid, form: DetailForm | None = None, status: int = 200
+) -> HttpResponse:
+    user = signed_in_user(request)
+    services.reveal_bids(keyring_for(request), [bid])
+    mine = bid.author_id == user.pk
+    if form is None and mine and not (bid.unreadable or bid.waiting):
+        initial = {
+            "words": bid.plain.get("words") or "",
+            "when": timezone.localtime(bid.noted_at).replace(second=0, microsecond=0),
+        }
+        form = DetailForm(initial=initial)
+    partner = services.partner_name(user)
+    row = _row(bid, mine=mine, partner=partner or "")
+    context = {"bid": bid, "row": row, "form": form, "partner": partner, "mine": mine}
+    return render(request, "bids/more.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def more(request: HtmxHttpRequest, bid_id: UUID) -> HttpResponse:
+    """One bid: its author may add a few words and another time; a partner it was shared
+    with reads it, as the author's view."""
+    user = signed_in_user(request)
+    if request.method != "POST":
+        return _render_more(request, visible_or_404(Bid, user, bid_id))
+    bid = own_or_404(Bid, user, bid_id)
+    form = DetailForm(request.POST)
+    if not form.is_valid():
+        return _render_more(request, bid, form, status=422)
+    try:
+        services.add_detail(
+            keyring_for(request),
+            bid,
+            words=form.cleaned_data["words"],
+            at=form.cleaned_data["when"],
+        )
+    except services.BidProblem as problem:
+        form.add_error(None, str(problem))
+        return _render_more(request, own_or_404(Bid, user, bid_id), form, status=422)
+    messages.success(request, "Kept.")
+    return redirect("bids:log")
+
+
+@require_POST
+def delete(request: HtmxHttpRequest, bid_id: UUID) -> HttpResponse:
+    bid = own_or_404(Bid, signed_in_user(request), bid_id)
+    services.delete_bid(keyring_for(request), bid)
+    messages.info(request, "Removed from your log.")
+    return _back_to_log(request)
+
+
+# -- the log and the rates -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    bid: Bid
+    mine: bool
+    who: str  # who reached out, as the author saw it, named for the reader
+    kind: str
+    response: str
+
+
+def _row(bid: Bid, *, mine: bool, partner: str = "") -> Row:
+    plain = bid.plain
+    if mine:
+        who = (
+            "You reached out"
+            if plain.get("who") == Who.ME
+            else f"{partner or 'Your partner'} reached out"
+        )
+    else:  # the partner's own perspective: "me" is them
+        who = f"{partner} reached out" if plain.get("who") == Who.ME else "You reached out"
+    return Row(
+        bid,
+        mine,
+        who,
+        KIND_WORDS.get(plain.get("kind", ""), ""),
+        RESPONSE_WORDS.get(plain.get("response", ""), ""),
+    )
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    label: str
+    theirs: str
+    mine: str
+
+
+@require_GET
+def log(request: HtmxHttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    ring = keyring_for(request)
+    partner = services.partner_name(user)
+    theirs = partner is not None and request.GET.get("whose") == "partner"
+    rows = services.partners_shared_bids(user) if theirs else services.own_bids(user)
+    page, page_problem = page_or_first(request, rows, PER_PAGE, BAD_PAGE)
+    shown = [
+        _row(b, mine=not theirs, partner=partner or "")
+        for b in services.reveal_bids(ring, page.object_list)
+    ]
+    context: dict[str, Any] = {
+        "rows": shown,
+        "page": page,
+        "page_problem": page_problem,
+        "theirs": theirs,
+        "partner": partner,
+    }
+    if not theirs:
+        today = services.local_today(user)
+        weeks = services.weekly_rates(ring, today=today)
+        name = partner or "your partner"
+        context["chart"] = charts.rates_chart(weeks, name, today=today)
+        context["sentence"] = charts.sentence(weeks, name)
+        context["has_rates"] = any(w.mine or w.theirs for w in weeks)
+        context["week_rows"] = [
+            WeekRow(
+                charts.week_label(w.start, today),
+                charts.rate_words(w.theirs_met, w.theirs),
+                charts.rate_words(w.mine_met, w.mine),
+            )
+            for w in weeks
+        ]
+    return render(request, "bids/log.html", context)
+
+
+@require_GET
+def about(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "bids/about.html")
+
+
+# -- sharing ---------------------------------------------------------------------------------
+
+
+def _back_to_log(request: HtmxHttpRequest) -> HttpResponse:
+    url = reverse("bids:log")
+    asked = request.POST.get("page", "")
+    if asked.isdigit() and int(asked) > 1:
+        url += f"?page={int(asked)}"
+    return redirect(url)
+
+
+@require_POST
+def share(request: HtmxHttpRequest, bid_id: UUID) -> HttpResponse:
+    user = signed_in_user(request)
+    bid = own_or_404(Bid, user, bid_id)
+    try:
+        entries.share(bid, keyring_for(request))
+    except entries.NotReady as reason:
+        messages.error(request, str(reason))
+    else:
+        name = services.partner_name(user) or "your partner"
+        messages.success(
+            request,
+            f"Shared with {name}, as your view. You can stop sharing at any time.",
+        )
+    return _back_to_log(request)
+
+
+@require_POST
+def unshare(request: HtmxHttpRequest, bid_id: UUID) -> HttpResponse:
+    bid = own_or_404(Bid, signed_in_user(request), bid_id)
+    try:
+        entries.unshare(bid, keyring_for(request))
+    except entries.NotReady as reason:
+        messages.error(request, str(reason))
+    else:
+        messages.info(request, "Only you can see this bid now.")
+    return _back_to_log(request)
