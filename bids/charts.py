@@ -92,8 +92,18 @@ def week_label(start: date, today: date) -> str:
     return "this week" if 0 <= (today - start).days < 7 else f"{start.day} {start:%b}"
 
 
+# Below this many bids a percentage says more than the log does: counts only.
+FEW = 10
+
+
+def _share(met: int, total: int) -> str:
+    return f", about {percent(met, total)}%" if total >= FEW else ""
+
+
 def rate_words(met: int, total: int) -> str:
-    return f"{met} of {total} ({percent(met, total)}%)" if total else "no bids noted"
+    if not total:
+        return "no bids noted"
+    return f"{met} of {total} ({percent(met, total)}%)" if total >= FEW else f"{met} of {total}"
 
 
 def sentence(weeks: Sequence[WeekRate], partner: str) -> str:
@@ -109,14 +119,14 @@ def sentence(weeks: Sequence[WeekRate], partner: str) -> str:
     if theirs:
         parts.append(
             f"you noticed {theirs} reach{'es' if theirs != 1 else ''} from {partner} and "
-            f"turned toward {theirs_met} of them, about {percent(theirs_met, theirs)}%"
+            f"turned toward {theirs_met} of them{_share(theirs_met, theirs)}"
         )
     else:
         parts.append(f"you haven't noted a reach from {partner}")
     if mine:
         parts.append(
-            f"{mine_met} of the {mine} reach{'es' if mine != 1 else ''} you made felt met, "
-            f"about {percent(mine_met, mine)}%"
+            f"{mine_met} of the {mine} reach{'es' if mine != 1 else ''} you made felt met"
+            f"{_share(mine_met, mine)}"
         )
     else:
         parts.append("you haven't noted a reach of your own")

@@ -170,8 +170,10 @@ def test_rates_count_own_reaches_and_the_partners_as_noticed(cast: Cast) -> None
     assert two_ago.mine_rate is None
     assert sum(w.mine + w.theirs for w in weeks) == 8
     sentence = charts.sentence(weeks, "Bob")
-    assert "you noticed 4 reaches from Bob and turned toward 3 of them, about 75%" in sentence
-    assert "2 of the 4 reaches you made felt met, about 50%" in sentence
+    # With so few bids the sentence gives counts, not percentages.
+    assert "you noticed 4 reaches from Bob and turned toward 3 of them;" in sentence
+    assert "2 of the 4 reaches you made felt met." in sentence
+    assert "%" not in sentence
 
 
 def test_weeks_follow_the_persons_time_zone(db: None) -> None:
@@ -199,3 +201,16 @@ def test_the_chart_leaves_gaps_and_describes_them(cast: Cast) -> None:
     assert mine.dots == () and mine.paths == ()
     assert "3 of 8 weeks have bids; the others are gaps." in chart.description
     assert chart.last_week == "this week"
+
+
+def test_percentages_appear_only_once_there_are_enough_bids() -> None:
+    from datetime import date
+
+    from bids.charts import FEW, rate_words, sentence
+    from bids.services import WeekRate
+
+    few = [WeekRate(date(2026, 11, 16), mine=3, mine_met=1, theirs=2, theirs_met=2)]
+    many = [WeekRate(date(2026, 11, 16), mine=FEW, mine_met=7, theirs=FEW, theirs_met=9)]
+    assert "%" not in sentence(few, "Bob") and rate_words(1, 3) == "1 of 3"
+    assert "about 90%" in sentence(many, "Bob") and "about 70%" in sentence(many, "Bob")
+    assert rate_words(7, FEW) == f"7 of {FEW} (70%)"

@@ -214,7 +214,7 @@ def test_the_rates_and_the_reference(cast: Cast) -> None:
     for response in ("toward", "toward", "toward", "away"):
         note(cast.alice.user, who="partner", response=response)
     page = text(cast.alice.client.get(LOG))
-    assert "you noticed 4 reaches from Bob and turned toward 3 of them, about 75%" in page
+    assert "you noticed 4 reaches from Bob and turned toward 3 of them;" in page
     assert "<svg" in page and "2 of 8 weeks" not in page and "1 of 8 weeks have bids" in page
     assert "about 86% of bids" in page and "about 33%" in page
     assert "not a target or a verdict" in page
