@@ -87,8 +87,8 @@ def test_alice_notes_two_bids_in_three_taps_and_bob_sees_only_the_shared_one(
     expect(log.nth(1)).to_contain_text(SHARED_WORDS)  # escaped, shown as typed
     expect(log.nth(1)).to_contain_text("Bob reached out · Humour · Turned toward")
     expect(alice.locator("p.trend-sentence")).to_have_text(
-        "Over the last 8 weeks, you noticed 1 reach from Bob and turned toward 1 of them, "
-        "about 100%; 0 of the 1 reach you made felt met, about 0%."
+        "Over the last 8 weeks, you noticed 1 reach from Bob and turned toward 1 of them; "
+        "0 of the 1 reach you made felt met."
     )
     chart_text_contrast(alice)
     expect(alice.get_by_role("img", name="How bids were met, week by week")).to_be_visible()
