@@ -20,7 +20,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench.trends import PASSWORD, RUNS, _counting, _getter, _median_ms, _prepare
+from bench.common import PASSWORD, RUNS, counting, couple, getter, median_ms, prepare
 
 YEARS = 2
 PER_DAY = 6
@@ -32,51 +32,23 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=YEARS, help="history to make (2)")
     years = parser.parse_args().years
     with tempfile.TemporaryDirectory(prefix="tending-bench-") as folder:
-        _prepare(Path(folder))
+        prepare(Path(folder))
         _run(years)
 
 
 def _run(years: float) -> None:
-    from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
 
-    from accounts import services as accounts
-    from accounts.models import User
     from bids.models import Bid, Kind, Response, Who
     from couples import services as couples
-    from couples.models import Role
     from privacy import entries
     from privacy.entries import Visibility
     from privacy.keyring import PasswordKeyring
 
     made_at = time.perf_counter()
-    call_command("migrate", verbosity=0)
-
-    def person(name: str) -> User:
-        user, _, _ = accounts.create_account(
-            email=f"{name.lower()}@example.test",
-            password=PASSWORD,
-            display_name=name,
-            time_zone="Europe/Amsterdam",
-        )
-        return user
-
-    def signed_in(user: User) -> Client:
-        client = Client()
-        response = client.post(
-            reverse("accounts:sign_in"), {"email": user.email, "password": PASSWORD}
-        )
-        assert response.status_code == 302, "sign-in failed"
-        return client
-
-    alice, bob = person("Alice"), person("Bob")
-    couples.create_couple_space(alice, Role.REPAIRING)
-    couples.accept_invite(bob, couples.create_invite(alice).invite.pk, Role.HURT)
-    alice_client, bob_client = signed_in(alice), signed_in(bob)
-    alice_client.get(reverse("today"))  # hands the couple key over, as a first visit does
+    alice, bob, alice_client, bob_client = couple()
     couple_id = couples.current_membership(alice).couple_id  # type: ignore[union-attr]
 
     now = timezone.now()
@@ -122,9 +94,9 @@ def _run(years: float) -> None:
             for _ in range(3):  # warm-up: templates compiled, connection open
                 assert client.get(address).status_code == 200
             queries: list[str] = []
-            with connection.execute_wrapper(_counting(queries)):
+            with connection.execute_wrapper(counting(queries)):
                 client.get(address)
-            median, low, high = _median_ms(_getter(client, address), RUNS)
+            median, low, high = median_ms(getter(client, address), RUNS)
             print(
                 f"{who:5} GET {label:26} median {median:6.1f} ms  "
                 f"(min {low:5.1f}, max {high:5.1f}, {RUNS} runs, {len(queries)} queries)"

@@ -15,60 +15,14 @@ for real, and the median of the timed requests is printed along with the query c
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-import django
+from bench.common import PASSWORD, RUNS, counting, couple, getter, median_ms, prepare
 
-PASSWORD = "a long passphrase for the benchmark"
 YEARS = 3
-RUNS = 20
-
-
-def _median_ms(fn: Callable[[], object], runs: int) -> tuple[float, float, float]:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples), min(samples), max(samples)
-
-
-def _getter(client: Any, url: str) -> Callable[[], object]:
-    return lambda: client.get(url)
-
-
-def _counting(seen: list[str]) -> Callable[..., object]:
-    """Counts queries across the per-request reconnects SQLite makes (CONN_MAX_AGE 0)."""
-
-    def wrapper(execute: Callable[..., object], sql: str, *args: object) -> object:
-        seen.append(sql)
-        return execute(sql, *args)
-
-    return wrapper
-
-
-def _prepare(data_dir: Path) -> None:
-    """Point Django at a fresh data folder before it starts; refuse if it already has."""
-    from django.conf import settings
-
-    if settings.configured:
-        raise SystemExit("Run this as `python -m bench.calendar`: it makes its own database.")
-    from nacl.pwhash import argon2id
-
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["TENDING_DATA_DIR"] = str(data_dir)
-    os.environ["TENDING_ALLOWED_HOSTS"] = "testserver"
-    os.environ["TENDING_KEY_KDF_OPS"] = str(argon2id.OPSLIMIT_MIN)
-    os.environ["TENDING_KEY_KDF_MEM"] = str(argon2id.MEMLIMIT_MIN)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tending.settings"
-    django.setup()
 
 
 def main() -> None:
@@ -76,51 +30,23 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=YEARS, help="history to make (3)")
     years = parser.parse_args().years
     with tempfile.TemporaryDirectory(prefix="tending-bench-") as folder:
-        _prepare(Path(folder))
+        prepare(Path(folder))
         _run(years)
 
 
 def _run(years: float) -> None:
-    from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.urls import reverse
 
-    from accounts import services as accounts
     from accounts.models import User
     from commitments import services
     from commitments.models import Cadence, Commitment, Kind, Noticed, Outcome, Result
     from commitments.occurrences import Rule, dates_between
-    from couples import services as couples
-    from couples.models import Role
     from privacy import entries
     from privacy.keyring import PasswordKeyring
 
     made_at = time.perf_counter()
-    call_command("migrate", verbosity=0)
-
-    def person(name: str) -> User:
-        user, _, _ = accounts.create_account(
-            email=f"{name.lower()}@example.test",
-            password=PASSWORD,
-            display_name=name,
-            time_zone="Europe/Amsterdam",
-        )
-        return user
-
-    def signed_in(user: User) -> Client:
-        client = Client()
-        response = client.post(
-            reverse("accounts:sign_in"), {"email": user.email, "password": PASSWORD}
-        )
-        assert response.status_code == 302, "sign-in failed"
-        return client
-
-    alice, bob = person("Alice"), person("Bob")
-    couples.create_couple_space(alice, Role.REPAIRING)
-    couples.accept_invite(bob, couples.create_invite(alice).invite.pk, Role.HURT)
-    alice_client, bob_client = signed_in(alice), signed_in(bob)
-    alice_client.get(reverse("today"))  # hands the couple key over, as a first visit does
+    alice, bob, alice_client, bob_client = couple()
 
     today = services.local_today(alice)
     first = today - timedelta(days=round(365.25 * years))
@@ -211,9 +137,9 @@ def _run(years: float) -> None:
             for _ in range(3):  # warm-up: templates compiled, connection open
                 assert client.get(url).status_code == 200
             queries: list[str] = []
-            with connection.execute_wrapper(_counting(queries)):
+            with connection.execute_wrapper(counting(queries)):
                 client.get(url)
-            median, low, high = _median_ms(_getter(client, url), RUNS)
+            median, low, high = median_ms(getter(client, url), RUNS)
             print(
                 f"{who:5} GET {label:36} median {median:6.1f} ms  "
                 f"(min {low:5.1f}, max {high:5.1f}, {RUNS} runs, {len(queries)} queries)"
