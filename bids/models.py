@@ -8,6 +8,7 @@ per-form token, so a double tap saves one bid, not two.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -58,3 +59,15 @@ class Bid(Entry):
 
     def export_extra(self) -> dict[str, object]:
         return {"noted_at": self.noted_at.isoformat()}
+
+
+class BidPreference(models.Model):
+    """Whether the gentle "notice one bid today" line shows on the home page."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bid_preference"
+    )
+    daily_nudge = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"Bid preference of {self.user_id}"

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from bids.models import WORDS_MAX, Bid, Kind, Response, Who
+from bids.models import WORDS_MAX, Bid, BidPreference, Kind, Response, Who
 from couples import services as couples
 from privacy import entries
 from privacy.keyring import Keyring
@@ -211,3 +211,11 @@ def totals(weeks: Iterable[WeekRate]) -> dict[str, Any]:
         "theirs_met": sum(w.theirs_met for w in weeks),
         "theirs": sum(w.theirs for w in weeks),
     }
+
+
+def wants_nudge(user: User) -> bool:
+    return not BidPreference.objects.filter(user=user, daily_nudge=False).exists()
+
+
+def set_nudge(user: User, on: bool) -> None:
+    BidPreference.objects.update_or_create(user=user, defaults={"daily_nudge": on})

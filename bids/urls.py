@@ -6,6 +6,7 @@ app_name = "bids"
 urlpatterns = [
     path("bids/", views.log, name="log"),
     path("bids/about/", views.about, name="about"),
+    path("bids/nudge/", views.nudge, name="nudge"),
     path("bids/new/", views.new, name="new"),
     path("bids/<uuid:bid_id>/", views.more, name="more"),
     path("bids/<uuid:bid_id>/share/", views.share, name="share"),

@@ -216,6 +216,7 @@ def log(request: HtmxHttpRequest) -> HttpResponse:
         "page_problem": page_problem,
         "theirs": theirs,
         "partner": partner,
+        "nudge_on": services.wants_nudge(user),
     }
     if not theirs:
         today = services.local_today(user)
@@ -233,6 +234,21 @@ def log(request: HtmxHttpRequest) -> HttpResponse:
             for w in weeks
         ]
     return render(request, "bids/log.html", context)
+
+
+@require_POST
+def nudge(request: HtmxHttpRequest) -> HttpResponse:
+    """Switch the daily "notice one bid" line on the home page off, or on again."""
+    on = request.POST.get("on")
+    if on not in {"yes", "no"}:
+        messages.error(request, "That choice isn't one Tending offers; nothing changed.")
+        return redirect("bids:log")
+    services.set_nudge(signed_in_user(request), on == "yes")
+    if on == "yes":
+        messages.success(request, "The daily reminder to notice a bid is back on Today.")
+    else:
+        messages.info(request, "Today won't suggest noticing a bid any more.")
+    return redirect("today" if request.POST.get("back") == "today" else "bids:log")
 
 
 @require_GET

@@ -44,6 +44,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "today_occasions": due,
             "checked_in_today": checkins.checked_in_on(user, day),
             "bid_noted_today": bids.noted_today(user),
+            "bid_nudge": bids.wants_nudge(user),
             "bid_whos": bids.who_choices(partner.user.display_name if partner else None),
         },
     )

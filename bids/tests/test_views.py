@@ -259,3 +259,19 @@ def test_the_log_uses_the_same_queries_for_5_or_200_bids(cast: Cast) -> None:
     many = {u: queries_for(cast.alice.client, u) for u in (LOG, LOG + "?whose=partner")}
     assert many == few
     assert max(many.values()) <= 14, many
+
+
+def test_the_daily_nudge_can_be_switched_off_and_on_again(cast: Cast) -> None:
+    alice = cast.alice.client
+    nudge_line = "Notice one bid today"
+    assert nudge_line in text(alice.get(reverse("today")))
+    off = alice.post(reverse("bids:nudge"), {"on": "no", "back": "today"})
+    assert off.status_code == 302 and off["Location"] == reverse("today")
+    assert nudge_line not in text(alice.get(reverse("today")))
+    # Only alice's own Today changes: bob still gets the suggestion.
+    assert nudge_line in text(cast.bob.client.get(reverse("today")))
+    junk = alice.post(reverse("bids:nudge"), {"on": "maybe"})
+    assert junk.status_code == 302
+    assert nudge_line not in text(alice.get(reverse("today"))), "a bad choice changes nothing"
+    alice.post(reverse("bids:nudge"), {"on": "yes"})
+    assert nudge_line in text(alice.get(reverse("today")))
