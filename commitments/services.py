@@ -224,13 +224,15 @@ def may_mark(user: User, commitment: Commitment) -> bool:
     return commitment.author_id == user.pk or commitment.joint
 
 
-def _check_occasion(commitment: Commitment, on_date: date, today: date) -> None:
+def _check_occasion(
+    commitment: Commitment, on_date: date, today: date, *, ahead_ok: bool = False
+) -> None:
     _check_open(commitment)
     if commitment.status != Status.ACTIVE:
         raise CommitmentProblem(
             "This commitment is paused or retired, so its days can't be marked now."
         )
-    if on_date > today:
+    if on_date > today and not ahead_ok:
         raise CommitmentProblem("That day hasn't come yet; it can be marked once it's here.")
     schedules = list(commitment.schedules.all())
     if not falls_on(schedules, commitment.starts_on, commitment.ends_on, on_date):
@@ -246,14 +248,16 @@ def record_outcome(
     *,
     in_the_way: str = "",
     will_change: str = "",
+    ahead_ok: bool = False,
 ) -> Outcome:
-    """One outcome per occasion: marking again updates it, never adds a second."""
+    """One outcome per occasion: marking again updates it, never adds a second.
+    `ahead_ok` is for a practice done early for its period (see `keep_rhythm_in`)."""
     user = ring.user
     if not may_mark(user, commitment):
         raise CommitmentProblem("Only the person who made this commitment marks how it went.")
     if result not in Result.values:
         raise CommitmentProblem("Choose kept, partly kept, or missed.")
-    _check_occasion(commitment, on_date, local_today(user))
+    _check_occasion(commitment, on_date, local_today(user), ahead_ok=ahead_ok)
     outcome = Outcome.objects.filter(commitment=commitment, on_date=on_date).first()
     if outcome is None:
         outcome = Outcome(commitment=commitment, on_date=on_date)
@@ -337,6 +341,28 @@ def current_rhythms(user: User) -> Rhythms:
             continue  # each person's check-in is their own
         found.setdefault(c.kind, c)
     return Rhythms(found.get(Kind.CHECKIN), found.get(Kind.CONVERSATION), found.get(Kind.REVIEW))
+
+
+def keep_rhythm_in(ring: Keyring, kind: str, window: tuple[date, date]) -> Outcome | None:
+    """A practice done (a monthly review finished, a weekly conversation held) marks its
+    rhythm's occasion in `window` kept: the latest one that has come, or, when the practice
+    was done early, the first one still ahead in the window. Nothing when the rhythm is off
+    or has no occasion in the window."""
+    rhythms = current_rhythms(ring.user)
+    by_kind: dict[str, Commitment | None] = {
+        Kind.CHECKIN: rhythms.checkin,
+        Kind.CONVERSATION: rhythms.conversation,
+        Kind.REVIEW: rhythms.review,
+    }
+    rhythm = by_kind.get(kind)
+    if rhythm is None:
+        return None
+    days = dates_between(list(rhythm.schedules.all()), rhythm.starts_on, rhythm.ends_on, window)
+    if not days:
+        return None
+    come = [d for d in days if d <= local_today(ring.user)]
+    day = come[-1] if come else days[0]
+    return record_outcome(ring, rhythm, day, Result.KEPT, ahead_ok=True)
 
 
 def _paused_rhythm(user: User, kind: str) -> Commitment | None:

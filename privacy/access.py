@@ -57,6 +57,22 @@ def changeable_or_404[E: Entry](model: type[E], user: User, pk: Any) -> E:
     return entry  # type: ignore[no-any-return]
 
 
+def for_matching[E: Entry](model: type[E], user: User) -> list[E]:
+    """The current partner's entries of a kind sealed from them (`SEALED_FROM_PARTNER`),
+    for code that combines them with this person's own and shows only the combination
+    (the closeness path's shared yes). Never render what this returns."""
+    if not getattr(model, "SEALED_FROM_PARTNER", False):
+        raise TypeError(f"{model.__name__} is not sealed from the partner; use visible_to.")
+    current = Membership.objects.current()
+    mine = current.filter(user_id=user.pk).values("couple_id")
+    partners = current.filter(couple_id__in=mine).exclude(user_id=user.pk).values("user_id")
+    return list(
+        model.objects.filter(
+            visibility="shared", couple_id__in=mine, author_id__in=partners
+        ).exclude(author_id=user.pk)
+    )
+
+
 def current_membership_or_404(user: User) -> Membership:
     membership = Membership.objects.current().select_related("couple").filter(user=user).first()
     if membership is None:

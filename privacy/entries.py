@@ -62,9 +62,15 @@ class EntryQuerySet(models.QuerySet[Any]):
         current = Membership.objects.current()
         mine = current.filter(user_id=user.pk).values("couple_id")
         partners = current.filter(couple_id__in=mine).exclude(user_id=user.pk).values("user_id")
-        rule = Q(author_id=user.pk) | Q(
+        partners_shared = Q(
             visibility=Visibility.SHARED, couple_id__in=mine, author_id__in=partners
         )
+        sealed = getattr(self.model, "PARTNER_SEES_WHEN", None)
+        if sealed:
+            partners_shared &= Q(**sealed)
+        rule = Q(author_id=user.pk)
+        if not getattr(self.model, "SEALED_FROM_PARTNER", False):
+            rule |= partners_shared
         joint = getattr(self.model, "JOINT_LOOKUP", None)
         if joint:
             rule |= Q(**{joint: True}, visibility=Visibility.SHARED, couple_id__in=mine)
@@ -92,6 +98,15 @@ class Entry(models.Model):
     # agreement both accepted, a joint rhythm). Those stay visible, read-only, to the
     # partner who remains when the other leaves. None: the kind has no joint records.
     JOINT_LOOKUP: ClassVar[str | None] = None
+    # Lookups that must also hold before a partner sees a shared entry: an answer in a
+    # monthly review is sealed until both have finished. None: shared means seen.
+    PARTNER_SEES_WHEN: ClassVar[dict[str, Any] | None] = None
+    # True for a kind that is encrypted under the couple key only so that it can be
+    # *combined* with the partner's (one's closeness "yes" list, to find the steps both
+    # said yes to), and is never shown to the partner itself: `visible_to` leaves it out
+    # for them, so no page, feed or export can carry it. Only `privacy.access.for_matching`
+    # reads the partner's, and only the match is ever shown.
+    SEALED_FROM_PARTNER: ClassVar[bool] = False
     # False for kinds that are only ever private (a journal): sharing them is refused.
     SHAREABLE: ClassVar[bool] = True
 
