@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "commitments",
     "checkins",
     "bids",
+    "agreements",
     "outbox",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("commitments.urls")),
     path("", include("checkins.urls")),
     path("", include("bids.urls")),
+    path("", include("agreements.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

@@ -86,6 +86,8 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts import services as accounts
 from accounts.models import User
+from agreements import services as agreements
+from agreements.models import Agreement, AgreementVersion, Kind, Status
 from bids import services as bids
 from checkins import services as checkins
 from commitments import feed as calendar_feed
@@ -283,6 +285,57 @@ def make_bid(shared: bool) -> Callable[[Making], object]:
     return make
 
 
+def _partner(making: Making) -> User:
+    partner = services.partner_of(making.owner.user)
+    assert partner is not None, f"{making.owner.name} needs a partner to make an agreement"
+    return partner
+
+
+def _agreement(making: Making, *, accepted: bool) -> Agreement:
+    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    terms = agreements.Terms(title=SHARED_WORDS, text="sweep: what the two agree")
+    agreement = agreements.propose(ring, Kind.OTHER, terms, token=uuid.uuid4())
+    if accepted:
+        assert agreement.pending_id is not None
+        waiting = AgreementVersion.objects.get(pk=agreement.pending_id)
+        agreements.accept(_partner(making), agreement, waiting)
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    assert agreement.is_shared
+    assert agreement.status == (Status.IN_EFFECT if accepted else Status.PROPOSED)
+    return agreement
+
+
+def make_agreement(accepted: bool) -> Callable[[Making], object]:
+    """An agreement proposed by the owner: waiting for the partner's answer, or accepted by
+    them and so in effect (joint). Its title is the words its pages show."""
+
+    def make(making: Making) -> object:
+        return _agreement(making, accepted=accepted).pk
+
+    return make
+
+
+def make_concern(sent: bool) -> Callable[[Making], object]:
+    """A concern about an agreement in effect (proposed by the owner, accepted by the
+    partner): a private draft, or sent and so shared with the partner."""
+
+    def make(making: Making) -> object:
+        agreement = _agreement(making, accepted=True)
+        ring = PasswordKeyring(making.owner.user, PASSWORD)
+        concern = agreements.write_concern(
+            ring,
+            agreement,
+            what_happened=SHARED_WORDS if sent else PRIVATE_WORDS,
+            how_it_felt="",
+            what_i_need="",
+            send=sent,
+        )
+        assert concern.is_shared == sent
+        return concern.pk
+
+    return make
+
+
 # Kwargs that name no object: any persona may ask for any value (see the docstring).
 PARAMETERS: Mapping[str, Callable[[], object]] = {
     "year": lambda: timezone.localdate().year,
@@ -370,6 +423,46 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
             shown_text=SHARED_WORDS,
             partner_may_change=True,
             name="joint",
+        ),
+    ),
+    # Agreements are always meant for the partner: they read it and answer a proposal
+    # (accept or decline), and an agreement in effect belongs to both (either may propose a
+    # revision or retiring, or step back).
+    "agreement_id": (
+        ObjectFactory(
+            make=make_agreement(accepted=False),
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            shown_text=SHARED_WORDS,
+            partner_may_change=True,
+            name="proposed",
+        ),
+        ObjectFactory(
+            make=make_agreement(accepted=True),
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            shown_text=SHARED_WORDS,
+            partner_may_change=True,
+            name="in-effect",
+        ),
+    ),
+    # A concern is its author's alone while a draft: the partner gets 404 too. Sent, the
+    # partner reads it, answers it and may say it has been talked through.
+    "concern_id": (
+        ObjectFactory(
+            make=make_concern(sent=False),
+            unknown=uuid.uuid4,
+            visibility=Visibility.PRIVATE,
+            shown_text=PRIVATE_WORDS,
+            name="draft",
+        ),
+        ObjectFactory(
+            make=make_concern(sent=True),
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            shown_text=SHARED_WORDS,
+            partner_may_change=True,
+            name="sent",
         ),
     ),
     # Invitations are managed only by the person who made them: the partner gets 404 too.

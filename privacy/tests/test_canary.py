@@ -80,12 +80,75 @@ def _a_distinct_day(ring: PasswordKeyring) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=next(_days_back))
 
 
+def _an_agreement(ring: PasswordKeyring) -> Any:
+    """A parent row for entries that hang off an agreement. An agreement's own words live
+    in its versions (canaried as entries of their own), so the row holds nothing to hide."""
+    from agreements.models import Agreement, Kind
+
+    return Agreement.objects.create(author=ring.user, kind=Kind.OTHER)
+
+
+def _a_review(ring: PasswordKeyring) -> Any:
+    """This month's review of the author's couple space (one per couple and month), finished:
+    answers are sealed from the partner until then, and the positive control counts on the
+    partner reading every shared marker."""
+    from agreements.models import Review
+
+    membership = couples.current_membership(ring.user)
+    couple = membership.couple if membership else CoupleSpace.objects.create()
+    review, _ = Review.objects.get_or_create(
+        couple=couple,
+        month=timezone.localdate().replace(day=1),
+        defaults={"finished_at": timezone.now()},
+    )
+    return review
+
+
+def _a_concern(ring: PasswordKeyring) -> Any:
+    """A parent row for a concern's answer: a private draft concern (one answer each)."""
+    from agreements.models import Concern
+
+    concern = Concern(author=ring.user, agreement=_an_agreement(ring))
+    entries.encrypt_into(concern, ring, {"what_happened": "a parent"})
+    concern.save()
+    return concern
+
+
+def _a_moment(ring: PasswordKeyring) -> Any:
+    """A parent row (a new one each time: one consent check and one aftercare note per
+    person and moment). Private here; its own field is canaried as an entry of its own."""
+    from closeness.models import Moment
+
+    moment = Moment(author=ring.user, at=timezone.now())
+    entries.encrypt_into(moment, ring, {"steps": ["b-walk"]})
+    moment.save()
+    return moment
+
+
+def _a_conversation(ring: PasswordKeyring) -> Any:
+    """A parent row for a conversation's exchanges and items (canaried on its own too)."""
+    from conversations.models import Conversation, Kind, Mode
+
+    conversation = Conversation(author=ring.user, kind=Kind.TOPIC, mode=Mode.APART)
+    entries.encrypt_into(conversation, ring, {"topic": "a parent", "summary": None})
+    conversation.save()
+    return conversation
+
+
 # Values, or callables taking the author's keyring, for required clear fields the canary
 # can't guess.
 REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
     "checkins.CheckIn": {"day": _a_distinct_day},
     "commitments.Outcome": {"commitment": _a_commitment},
     "commitments.Noticed": {"commitment": _a_commitment},
+    "agreements.AgreementVersion": {"agreement": _an_agreement},
+    "agreements.ReviewAnswer": {"review": _a_review, "agreement": _an_agreement},
+    "agreements.Concern": {"agreement": _an_agreement},
+    "agreements.ConcernAnswer": {"concern": _a_concern},
+    "closeness.ConsentCheck": {"moment": _a_moment},
+    "closeness.Aftercare": {"moment": _a_moment},
+    "conversations.Exchange": {"conversation": _a_conversation},
+    "conversations.Item": {"conversation": _a_conversation},
 }
 
 HOW_TO_DECLARE = (
@@ -244,9 +307,18 @@ def write_entry_markers(author: User, password: str, label: str) -> Written:
     for model in entry_models():
         names = model.encrypted_field_names()
         ways = ("private", "shared", "unshared") if model.SHAREABLE else ("private",)
+        if model.SEALED_FROM_PARTNER:
+            # Under the couple key from the start, never shown to the partner: one row,
+            # the way the product writes it; only its author can open it.
+            ways = ("sealed",)
         for how in ways:
             values = {name: new_marker(f"{label}{how}{name}") for name in names}
             entry = model(author=author, **clear_values(model, ring))
+            if how == "sealed":
+                membership = couples.current_membership(author)
+                assert membership is not None, "a sealed kind needs a couple space"
+                entry.couple_id = membership.couple_id
+                entry.visibility = "shared"
             entries.encrypt_into(entry, ring, values)
             try:
                 with transaction.atomic():
@@ -256,15 +328,17 @@ def write_entry_markers(author: User, password: str, label: str) -> Written:
                     f"{error}: "
                     + HOW_TO_DECLARE.format(label=model._meta.label, field="<the field above>")
                 ) from error
-            if how != "private":
+            if how in ("shared", "unshared"):
                 entries.share(entry, ring)
             if how == "unshared":
                 entries.unshare(entry, ring)
             stored = model.objects.get(pk=entry.pk)
             (opened,) = entries.reveal([stored], ring)
             assert opened.plain == values, f"{model._meta.label} did not round-trip"
-            assert stored.visibility == ("shared" if how == "shared" else "private")
-            getattr(written, how).extend(values.values())
+            shared_now = how in ("shared", "sealed")
+            assert stored.visibility == ("shared" if shared_now else "private")
+            # A sealed entry is, for who may read it, private: only its author.
+            getattr(written, "private" if how == "sealed" else how).extend(values.values())
             written.slots |= {(model._meta.label, name) for name in names}
     return written
 
@@ -347,8 +421,11 @@ def test_every_entry_kind_and_encrypted_field_is_covered(cast: Cast) -> None:
     assert written.slots == every_slot()
     assert ("notes.Note", "body") in written.slots
     # Three ways (private, shared, shared then unshared) for kinds that can be shared,
-    # one for kinds that are only ever private.
-    expected = sum((3 if _model(label).SHAREABLE else 1) for label, _ in every_slot())
+    # one for kinds that are only ever private, and one for kinds sealed from the partner.
+    expected = sum(
+        (1 if m.SEALED_FROM_PARTNER or not m.SHAREABLE else 3)
+        for m in (_model(label) for label, _ in every_slot())
+    )
     assert len(written.all) == expected
 
 
@@ -474,6 +551,14 @@ def _model(label: str) -> type[Entry]:
     return next(m for m in entry_models() if m._meta.label == label)
 
 
+def _one_per_author(model: type[Entry]) -> bool:
+    """A kind with one row per person (closeness answers), or per person and couple."""
+    return any(
+        isinstance(c, models.UniqueConstraint) and set(c.fields) <= {"author", "couple"}
+        for c in model._meta.constraints
+    )
+
+
 def test_a_ciphertext_moved_to_any_other_row_or_field_fails_loudly(cast: Cast) -> None:
     """Generic over every (kind, field): moved to another row of any kind, or another field."""
     alice = cast.alice.user
@@ -486,25 +571,29 @@ def test_a_ciphertext_moved_to_any_other_row_or_field_fails_loudly(cast: Cast) -
                     _model(label).SHAREABLE for label, _ in (source_slot, target_slot)
                 ):
                     continue  # a kind that is only ever private has no shared ciphertext
-                made = {}
-                for role, (label, _) in (("source", source_slot), ("target", target_slot)):
-                    model = next(m for m in entry_models() if m._meta.label == label)
-                    entry = model(author=alice, **clear_values(model, ring))
-                    values = {n: new_marker(role) for n in model.encrypted_field_names()}
-                    entries.encrypt_into(entry, ring, values)
-                    entry.save()
-                    if visibility == "shared":
-                        entries.share(entry, ring)
-                    made[role] = entry
-                source, target = made["source"], made["target"]
-                blob = bytes(getattr(type(source).objects.get(pk=source.pk), source_slot[1]))
-                type(target).objects.filter(pk=target.pk).update(**{target_slot[1]: blob})
-                moved = type(target).objects.get(pk=target.pk)
-                with pytest.raises(crypto.DecryptionFailed) as raised:
-                    entries.reveal([moved], ring)
-                assert type(raised.value) is crypto.DecryptionFailed, (
-                    f"{source_slot} -> {target_slot} ({visibility}) passed as a lost key"
-                )
+                if source_slot[0] == target_slot[0] and _one_per_author(_model(source_slot[0])):
+                    continue  # one row per person: there is no second row of it to move to
+                with transaction.atomic():
+                    made = {}
+                    for role, (label, _) in (("source", source_slot), ("target", target_slot)):
+                        model = next(m for m in entry_models() if m._meta.label == label)
+                        entry = model(author=alice, **clear_values(model, ring))
+                        values = {n: new_marker(role) for n in model.encrypted_field_names()}
+                        entries.encrypt_into(entry, ring, values)
+                        entry.save()
+                        if visibility == "shared":
+                            entries.share(entry, ring)
+                        made[role] = entry
+                    source, target = made["source"], made["target"]
+                    blob = bytes(getattr(type(source).objects.get(pk=source.pk), source_slot[1]))
+                    type(target).objects.filter(pk=target.pk).update(**{target_slot[1]: blob})
+                    moved = type(target).objects.get(pk=target.pk)
+                    with pytest.raises(crypto.DecryptionFailed) as raised:
+                        entries.reveal([moved], ring)
+                    assert type(raised.value) is crypto.DecryptionFailed, (
+                        f"{source_slot} -> {target_slot} ({visibility}) passed as a lost key"
+                    )
+                    transaction.set_rollback(True)  # a clean slate: one-per-person kinds
 
 
 def test_a_private_note_flipped_to_shared_in_the_database_does_not_reach_the_partner(
@@ -762,7 +851,7 @@ def attacker_main(plan_path: str) -> dict[str, Any]:
         for model in entry_models():
             visible = model.objects.visible_to(ring.user)
             for entry in entries.reveal(list(visible), ring):
-                seen += sum(1 for value in entry.plain.values() if value in mine)
+                seen += sum(1 for v in entry.plain.values() if isinstance(v, str) and v in mine)
     result["revealed_with_key_cookie"] = seen
 
     # 4. Pages with the session cookie alone: sent to sign in, no text, signed out.

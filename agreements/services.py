@@ -1,0 +1,909 @@
+"""Agreements: every rule about proposing, accepting, stepping back, reviewing and raising
+a concern lives here. Views parse, call and render.
+
+The state of an agreement, in words:
+- proposed: a first version waits for the other partner's answer;
+- in effect: a version both accepted holds (a revision or retiring may be waiting beside
+  it; the accepted version holds until the other partner accepts the change);
+- stepped back: in effect, but one partner has said they no longer keep it; it needs a
+  conversation, and shows on the weekly agenda and the monthly review;
+- retired: both agreed to end it;
+- not agreed: the first proposal was withdrawn or not accepted.
+
+Nobody changes an agreement alone: every change is a proposal the other accepts. Every
+change bumps `Agreement.revision`, and every action names the revision it saw, so a form
+opened before someone else's change is refused with what changed, never applied blindly.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from agreements.models import (
+    CONCERN_MAX,
+    FIELD_MAX,
+    NOTES_MAX,
+    REVIEW_NOTE_MAX,
+    TITLE_MAX,
+    Agreement,
+    AgreementVersion,
+    Area,
+    Change,
+    Choice,
+    Concern,
+    ConcernAnswer,
+    Kind,
+    Review,
+    ReviewAnswer,
+    ReviewTurn,
+    Status,
+    VersionState,
+)
+from commitments import services as commitments
+from commitments.models import Kind as RhythmKind
+from commitments.occurrences import month_bounds
+from couples import services as couples
+from couples.models import CoupleSpace, Membership
+from privacy import entries
+from privacy.entries import Visibility
+from privacy.keyring import Keyring
+
+
+class AgreementProblem(Exception):
+    """A plain reason why nothing changed."""
+
+
+class StaleAgreement(AgreementProblem):
+    """The agreement changed since the form was opened."""
+
+    def __init__(self, current: Agreement) -> None:
+        super().__init__(
+            "This agreement changed while you had it open. Here is how it stands now; "
+            "what you typed is kept below, so nothing is lost."
+        )
+        self.current = current
+
+
+def local_today(user: User) -> date:
+    return timezone.localdate(timezone=user.zone)
+
+
+# -- the words of a version ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The words of one version. Which fields count depends on the kind."""
+
+    title: str = ""
+    what: str = ""
+    how_often: str = ""
+    channel: str = ""
+    area: str = ""
+    text: str = ""
+    notes: str = ""
+
+    @classmethod
+    def from_plain(cls, plain: dict[str, Any]) -> Terms:
+        return cls(**{f.name: plain.get(f.name) or "" for f in fields(cls)})
+
+    def as_values(self) -> dict[str, str | None]:
+        return {f.name: getattr(self, f.name) or None for f in fields(self)}
+
+
+# Field labels in the order a person reads them, by kind: pages and comparisons use these.
+FIELD_LABELS: dict[str, list[tuple[str, str]]] = {
+    Kind.TRANSPARENCY: [
+        ("title", "In a few words"),
+        ("what", "What will be shared"),
+        ("how_often", "How often"),
+        ("channel", "Through which channel"),
+        ("notes", "Notes"),
+    ],
+    Kind.BOUNDARY: [
+        ("title", "In a few words"),
+        ("area", "What it's about"),
+        ("text", "The boundary"),
+        ("notes", "Notes"),
+    ],
+    Kind.OTHER: [
+        ("title", "In a few words"),
+        ("text", "What we agree"),
+        ("notes", "Notes"),
+    ],
+}
+
+_LIMITS = {
+    "title": TITLE_MAX,
+    "what": FIELD_MAX,
+    "how_often": FIELD_MAX,
+    "channel": FIELD_MAX,
+    "text": FIELD_MAX * 2,
+    "notes": NOTES_MAX,
+}
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    Kind.TRANSPARENCY: ("title", "what", "how_often", "channel"),
+    Kind.BOUNDARY: ("title", "area", "text"),
+    Kind.OTHER: ("title", "text"),
+}
+
+
+def check_terms(kind: str, terms: Terms) -> Terms:
+    """The words, tidied, with only the fields this kind uses; AgreementProblem otherwise."""
+    if kind not in Kind.values:
+        raise AgreementProblem("That kind of agreement isn't one Tending offers.")
+    used = {name for name, _ in FIELD_LABELS[kind]}
+    tidy = {f.name: (getattr(terms, f.name) or "").strip() for f in fields(Terms)}
+    tidy = {name: (value if name in used else "") for name, value in tidy.items()}
+    labels = dict(FIELD_LABELS[kind])
+    for name in _REQUIRED[kind]:
+        if not tidy[name]:
+            raise AgreementProblem(f"Please fill in \u201c{labels[name]}\u201d.")
+    for name, limit in _LIMITS.items():
+        if len(tidy[name]) > limit:
+            raise AgreementProblem(
+                f"\u201c{labels.get(name, name)}\u201d can be up to {limit:,} characters."
+            )
+    if kind == Kind.BOUNDARY and tidy["area"] not in Area.values:
+        raise AgreementProblem("Choose what the boundary is about.")
+    return Terms(**tidy)
+
+
+# -- guards --------------------------------------------------------------------------------
+
+
+def _couple_of(user: User) -> CoupleSpace:
+    membership = couples.current_membership(user)
+    if membership is None or couples.partner_of(user) is None:
+        raise AgreementProblem("Agreements are made by two. Invite your partner first.")
+    return membership.couple
+
+
+def _check_open(agreement: Agreement) -> None:
+    if (
+        agreement.couple_id is None
+        or CoupleSpace.objects.filter(pk=agreement.couple_id, ended_at__isnull=False).exists()
+    ):
+        raise AgreementProblem(
+            "This agreement was made with a partner who has since left; it stays as history."
+        )
+
+
+def _claim(agreement: Agreement, expected_revision: int, **changes: Any) -> None:
+    """Optimistic lock: only an action that saw the current revision may change it."""
+    claimed = Agreement.objects.filter(pk=agreement.pk, revision=expected_revision).update(
+        revision=F("revision") + 1, updated_at=timezone.now(), **changes
+    )
+    if claimed != 1:
+        raise StaleAgreement(Agreement.objects.get(pk=agreement.pk))
+    agreement.refresh_from_db()
+
+
+@contextmanager
+def _plainly() -> Iterator[None]:
+    """A key that hasn't arrived yet is a plain reason, not an error page."""
+    try:
+        yield
+    except entries.NotReady as reason:
+        raise AgreementProblem(str(reason)) from None
+
+
+_USED_FORM = "This form was already used for something else. Please open it again."
+
+
+def _version_by_token(user: User, token: uuid.UUID | None) -> AgreementVersion | None:
+    if token is None:
+        return None
+    found: AgreementVersion | None = (
+        AgreementVersion.objects.filter(author=user, form_token=token)
+        .select_related("agreement")
+        .first()
+    )
+    return found
+
+
+def _add_version(
+    ring: Keyring,
+    agreement: Agreement,
+    change: str,
+    terms: Terms,
+    token: uuid.UUID | None,
+) -> AgreementVersion:
+    number = (
+        agreement.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    version = AgreementVersion(
+        agreement=agreement,
+        author=ring.user,
+        couple_id=agreement.couple_id,
+        visibility=Visibility.SHARED,
+        number=number,
+        change=change,
+        form_token=token,
+    )
+    with _plainly():
+        entries.encrypt_into(version, ring, terms.as_values())
+    version.save(force_insert=True)
+    return version
+
+
+# -- proposing and answering ---------------------------------------------------------------
+
+
+@transaction.atomic
+def propose(ring: Keyring, kind: str, terms: Terms, *, token: uuid.UUID | None = None) -> Agreement:
+    """A new agreement, waiting for the partner. A second submit of the same form (same
+    token) returns the first and changes nothing."""
+    earlier = _version_by_token(ring.user, token)
+    if earlier is not None:
+        if earlier.number != 1:
+            raise AgreementProblem(_USED_FORM)
+        return earlier.agreement
+    terms = check_terms(kind, terms)
+    couple = _couple_of(ring.user)
+    agreement = Agreement(
+        author=ring.user,
+        couple=couple,
+        visibility=Visibility.SHARED,
+        kind=kind,
+        form_token=token,
+    )
+    try:
+        with transaction.atomic():
+            agreement.save(force_insert=True)
+            version = _add_version(ring, agreement, Change.PROPOSE, terms, token)
+    except IntegrityError:
+        again = _version_by_token(ring.user, token)
+        if again is None:
+            raise
+        return again.agreement
+    agreement.pending = version
+    agreement.save(update_fields=["pending"])
+    return agreement
+
+
+@transaction.atomic
+def revise(
+    ring: Keyring,
+    agreement: Agreement,
+    terms: Terms,
+    *,
+    expected_revision: int,
+    token: uuid.UUID | None = None,
+) -> AgreementVersion:
+    """Propose new words. The accepted version (if any) holds until the partner accepts
+    these; a proposal still waiting is replaced by this one."""
+    earlier = _version_by_token(ring.user, token)
+    if earlier is not None:
+        if earlier.agreement_id != agreement.pk or earlier.change != Change.REVISE:
+            raise AgreementProblem(_USED_FORM)
+        return earlier
+    terms = check_terms(agreement.kind, terms)
+    _check_open(agreement)
+    if agreement.status not in (Status.PROPOSED, Status.IN_EFFECT):
+        raise AgreementProblem("This agreement has ended; propose a new one instead.")
+    try:
+        _claim(agreement, expected_revision)
+    except StaleAgreement:
+        # The same form sent twice at once: the other request made the version.
+        again = _version_by_token(ring.user, token)
+        if again is not None and again.agreement_id == agreement.pk:
+            return again
+        raise
+    _replace_pending(agreement)
+    version = _add_version(ring, agreement, Change.REVISE, terms, token)
+    agreement.pending = version
+    agreement.save(update_fields=["pending"])
+    return version
+
+
+@transaction.atomic
+def propose_retiring(
+    ring: Keyring, agreement: Agreement, *, expected_revision: int, token: uuid.UUID | None = None
+) -> AgreementVersion:
+    """Propose ending an agreement in effect; it holds until the partner accepts."""
+    earlier = _version_by_token(ring.user, token)
+    if earlier is not None:
+        if earlier.agreement_id != agreement.pk or earlier.change != Change.RETIRE:
+            raise AgreementProblem(_USED_FORM)
+        return earlier
+    _check_open(agreement)
+    if agreement.status != Status.IN_EFFECT or agreement.current is None:
+        raise AgreementProblem("Only an agreement in effect can be retired.")
+    (current,) = reveal_versions(ring, [agreement.current])
+    if current.waiting or current.unreadable:
+        raise AgreementProblem("This agreement can't be opened right now; try again later.")
+    _claim(agreement, expected_revision)
+    _replace_pending(agreement)
+    version = _add_version(ring, agreement, Change.RETIRE, Terms.from_plain(current.plain), token)
+    agreement.pending = version
+    agreement.save(update_fields=["pending"])
+    return version
+
+
+def _replace_pending(agreement: Agreement) -> None:
+    if agreement.pending_id is not None:
+        AgreementVersion.objects.filter(pk=agreement.pending_id, state=VersionState.PENDING).update(
+            state=VersionState.REPLACED, answered_at=timezone.now()
+        )
+
+
+def _pending_or_problem(
+    user: User, agreement: Agreement, version: AgreementVersion, wanted: str
+) -> bool:
+    """True when there is something to do; False when this person already did exactly
+    this (a double submit: `wanted` is the state the action leads to). AgreementProblem
+    when the version can't be answered."""
+    version.refresh_from_db()
+    if version.agreement_id != agreement.pk:
+        raise AgreementProblem("That proposal belongs to another agreement.")
+    if version.state != VersionState.PENDING:
+        if version.answered_by_id == user.pk and version.state == wanted:
+            return False
+        if version.state == VersionState.REPLACED:
+            raise AgreementProblem(
+                "That proposal has since been replaced by a newer one. Here is the newest."
+            )
+        raise AgreementProblem("That proposal has already been answered.")
+    if agreement.pending_id != version.pk:
+        raise AgreementProblem(
+            "That proposal has since been replaced by a newer one. Here is the newest."
+        )
+    return True
+
+
+@transaction.atomic
+def accept(user: User, agreement: Agreement, version: AgreementVersion) -> None:
+    """The other partner accepts a waiting proposal: it takes effect now."""
+    _check_open(agreement)
+    if not _pending_or_problem(user, agreement, version, VersionState.ACCEPTED):
+        return
+    if version.author_id == user.pk:
+        raise AgreementProblem(
+            "You proposed this, so it takes effect when your partner accepts it."
+        )
+    now = timezone.now()
+    claimed = AgreementVersion.objects.filter(pk=version.pk, state=VersionState.PENDING).update(
+        state=VersionState.ACCEPTED, answered_by=user, answered_at=now
+    )
+    if claimed != 1:  # answered a moment ago by the other tab
+        version.refresh_from_db()
+        if version.answered_by_id == user.pk and version.state == VersionState.ACCEPTED:
+            return
+        raise AgreementProblem("That proposal has already been answered.")
+    changes: dict[str, Any] = {"pending": None}
+    if version.change == Change.RETIRE:
+        changes |= {"status": Status.RETIRED, "stepped_back_by": None, "stepped_back_at": None}
+    else:
+        changes |= {
+            "status": Status.IN_EFFECT,
+            "current": version,
+            "joint": True,
+            "stepped_back_by": None,
+            "stepped_back_at": None,
+        }
+    _claim(agreement, agreement.revision, **changes)
+
+
+@transaction.atomic
+def decline(user: User, agreement: Agreement, version: AgreementVersion) -> None:
+    """ "Not this one": the proposal is set aside. A first proposal ends there; a revision
+    or retiring leaves the accepted version in effect."""
+    _check_open(agreement)
+    if not _pending_or_problem(user, agreement, version, VersionState.DECLINED):
+        return
+    if version.author_id == user.pk:
+        raise AgreementProblem("This is your own proposal; you can withdraw it instead.")
+    _close_pending(user, agreement, version, VersionState.DECLINED)
+
+
+@transaction.atomic
+def withdraw(user: User, agreement: Agreement, version: AgreementVersion) -> None:
+    _check_open(agreement)
+    if version.author_id != user.pk:
+        raise AgreementProblem("Only the person who proposed this can withdraw it.")
+    if not _pending_or_problem(user, agreement, version, VersionState.WITHDRAWN):
+        return
+    _close_pending(user, agreement, version, VersionState.WITHDRAWN)
+
+
+def _close_pending(user: User, agreement: Agreement, version: AgreementVersion, state: str) -> None:
+    claimed = AgreementVersion.objects.filter(pk=version.pk, state=VersionState.PENDING).update(
+        state=state, answered_by=user, answered_at=timezone.now()
+    )
+    if claimed != 1:
+        raise AgreementProblem("That proposal has already been answered.")
+    changes: dict[str, Any] = {"pending": None}
+    if agreement.status == Status.PROPOSED:
+        changes["status"] = Status.NOT_AGREED
+    _claim(agreement, agreement.revision, **changes)
+
+
+# -- stepping back -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def step_back(user: User, agreement: Agreement) -> None:
+    """Either partner, alone, at any time: it then needs a conversation."""
+    _check_open(agreement)
+    if agreement.status != Status.IN_EFFECT:
+        raise AgreementProblem("Only an agreement in effect can be stepped back from.")
+    if agreement.stepped_back:
+        return  # already marked for a conversation, by either of them
+    _claim(
+        agreement,
+        agreement.revision,
+        stepped_back_by=user,
+        stepped_back_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def step_back_in(user: User, agreement: Agreement) -> None:
+    """The one who stepped back may take it up again as it stands."""
+    _check_open(agreement)
+    if not agreement.stepped_back:
+        return
+    if agreement.stepped_back_by_id != user.pk:
+        raise AgreementProblem(
+            "Only the one who stepped back can take it up again; you can talk it through, "
+            "or propose a revision."
+        )
+    _claim(agreement, agreement.revision, stepped_back_by=None, stepped_back_at=None)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def visible_agreements(user: User) -> QuerySet[Agreement]:
+    return (
+        Agreement.objects.visible_to(user)
+        .select_related("current", "pending", "author", "stepped_back_by")
+        .order_by("created_at")
+    )
+
+
+def waiting_for_answer(user: User) -> QuerySet[Agreement]:
+    """Agreements with a proposal from the partner that this person hasn't answered."""
+    return (
+        visible_agreements(user)
+        .filter(pending__isnull=False, status__in=(Status.PROPOSED, Status.IN_EFFECT))
+        .exclude(pending__author=user)
+    )
+
+
+def needing_conversation(user: User) -> QuerySet[Agreement]:
+    """Agreements someone stepped back from: for the weekly conversation's agenda."""
+    return visible_agreements(user).filter(status=Status.IN_EFFECT, stepped_back_by__isnull=False)
+
+
+def last_proposals(user: User, agreements: list[Agreement]) -> list[AgreementVersion]:
+    """The last version of each agreement with nothing in effect or waiting (a first
+    proposal withdrawn or not taken up), for its title: one query for all of them, through
+    the access core's reading rule."""
+    ids = [a.pk for a in agreements if a.current_id is None and a.pending_id is None]
+    if not ids:
+        return []
+    latest: dict[Any, AgreementVersion] = {}
+    for version in (
+        AgreementVersion.objects.visible_to(user)
+        .filter(agreement_id__in=ids)
+        .order_by("agreement_id", "number")
+    ):
+        latest[version.agreement_id] = version
+    return list(latest.values())
+
+
+def reveal_versions(ring: Keyring, versions: Iterable[AgreementVersion]) -> list[AgreementVersion]:
+    return entries.reveal(list(versions), ring)  # type: ignore[return-value]
+
+
+def reveal_agreements(ring: Keyring, agreements: Iterable[Agreement]) -> list[Agreement]:
+    """Open the current and the waiting version of each agreement (one pass, no queries)."""
+    chosen = list(agreements)
+    versions = [v for a in chosen for v in (a.current, a.pending) if v is not None]
+    reveal_versions(ring, versions)
+    return chosen
+
+
+def replaced_by(version: AgreementVersion) -> AgreementVersion | None:
+    """The proposal this one replaced, when it replaced one (a counter-proposal made
+    before anything was in effect)."""
+    if version.number <= 1:
+        return None
+    found: AgreementVersion | None = (
+        AgreementVersion.objects.filter(
+            agreement_id=version.agreement_id,
+            number__lt=version.number,
+            state=VersionState.REPLACED,
+        )
+        .order_by("-number")
+        .first()
+    )
+    return found
+
+
+def history(agreement: Agreement) -> QuerySet[AgreementVersion]:
+    return agreement.versions.select_related("author", "answered_by").order_by("number")
+
+
+def version_of(agreement: Agreement, version_id: Any) -> AgreementVersion:
+    """The version a form names (a hidden field), of an agreement the caller may see
+    (checked by privacy.access before this is called)."""
+    try:
+        key = uuid.UUID(str(version_id))
+    except ValueError:
+        raise AgreementProblem("That proposal isn't part of this agreement.") from None
+    version: AgreementVersion | None = agreement.versions.filter(pk=key).first()
+    if version is None:
+        raise AgreementProblem("That proposal isn't part of this agreement.")
+    return version
+
+
+# -- the monthly review --------------------------------------------------------------------
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _adjacent_review(couple_id: Any, month: date) -> Review | None:
+    """Partners in different time zones turn the month at different moments: a review one
+    of them began in the last two days of *their* month is the same review."""
+    found: Review | None = (
+        Review.objects.filter(
+            couple_id=couple_id,
+            finished_at__isnull=True,
+            started_at__gte=timezone.now() - timedelta(days=2),
+            month__gte=month - timedelta(days=31),
+            month__lte=month + timedelta(days=31),
+        )
+        .exclude(month=month)
+        .first()
+    )
+    return found
+
+
+def find_review(user: User, month: date | None = None) -> Review | None:
+    """This month's review of this person's couple space, if it has begun."""
+    membership = couples.current_membership(user)
+    if membership is None:
+        return None
+    month = month or month_of(local_today(user))
+    found: Review | None = Review.objects.filter(
+        couple_id=membership.couple_id, month=month
+    ).first()
+    return found or _adjacent_review(membership.couple_id, month)
+
+
+def _review_for_writing(user: User) -> Review:
+    couple = _couple_of(user)
+    month = month_of(local_today(user))
+    existing = find_review(user, month)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            review, _ = Review.objects.get_or_create(couple=couple, month=month)
+    except IntegrityError:  # both began it at the same moment
+        review = Review.objects.get(couple=couple, month=month)
+    return review
+
+
+def to_review(user: User) -> list[Agreement]:
+    """Every agreement in effect, the ones someone stepped back from first."""
+    found = list(visible_agreements(user).filter(status=Status.IN_EFFECT))
+    return sorted(found, key=lambda a: (not a.stepped_back, a.created_at))
+
+
+def has_finished(user: User, review: Review | None) -> bool:
+    return review is not None and review.turns.filter(user=user).exists()
+
+
+def my_answers(ring: Keyring, review: Review | None) -> dict[Any, ReviewAnswer]:
+    if review is None:
+        return {}
+    mine = list(ReviewAnswer.objects.authored_by(ring.user).filter(review=review))
+    entries.reveal(mine, ring)
+    return {a.agreement_id: a for a in mine}
+
+
+@transaction.atomic
+def save_review_answers(ring: Keyring, answers: dict[Any, tuple[str, str]]) -> Review:
+    """Keep, revise or retire, with a note, per agreement: private to their author until
+    both have finished. Saving again updates them, until one has finished."""
+    review = _review_for_writing(ring.user)
+    if review.finished_at is not None or has_finished(ring.user, review):
+        raise AgreementProblem("You've finished this month's review; your answers are set.")
+    reviewable = {a.pk: a for a in to_review(ring.user)}
+    for agreement_id, (choice, note) in answers.items():
+        if agreement_id not in reviewable:
+            raise AgreementProblem(
+                "One of these agreements has changed since the page was opened; please look again."
+            )
+        if choice not in Choice.values:
+            raise AgreementProblem("Choose keep, revise or retire for each agreement.")
+        note = note.strip()
+        if len(note) > REVIEW_NOTE_MAX:
+            raise AgreementProblem(f"A note can be up to {REVIEW_NOTE_MAX} characters.")
+    existing = {
+        a.agreement_id: a for a in ReviewAnswer.objects.authored_by(ring.user).filter(review=review)
+    }
+    for agreement_id, (choice, note) in answers.items():
+        answer = existing.get(agreement_id) or ReviewAnswer(
+            review=review,
+            agreement_id=agreement_id,
+            author=ring.user,
+            couple_id=review.couple_id,
+            visibility=Visibility.SHARED,
+        )
+        answer.updated_at = timezone.now()
+        with _plainly():
+            entries.encrypt_into(answer, ring, {"choice": choice, "note": note.strip() or None})
+        answer.save()
+    return review
+
+
+@transaction.atomic
+def finish_review(ring: Keyring) -> Review:
+    """One person has answered for every agreement. When both have, the review is done,
+    the answers show side by side, and the month's review occasion is marked kept."""
+    review = _review_for_writing(ring.user)
+    if review.finished_at is not None:
+        return review
+    if not has_finished(ring.user, review):
+        needed = {a.pk for a in to_review(ring.user)}
+        if not needed:
+            raise AgreementProblem("There are no agreements in effect to review this month.")
+        answered = set(
+            ReviewAnswer.objects.authored_by(ring.user)
+            .filter(review=review)
+            .values_list("agreement_id", flat=True)
+        )
+        if needed - answered:
+            raise AgreementProblem(
+                "Please choose keep, revise or retire for every agreement first."
+            )
+        ReviewTurn.objects.get_or_create(review=review, user=ring.user)
+    return _finish_if_both(ring, review)
+
+
+def _finish_if_both(ring: Keyring, review: Review) -> Review:
+    """Both have finished: the review is done. The review row is locked first, so when
+    both finish at the same moment the second one to get the lock sees both turns (the
+    other's committed) and finishes it; finishing again also gets here."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    members = Membership.objects.current().filter(couple_id=review.couple_id)
+    everyone = set(members.values_list("user_id", flat=True))
+    done = set(review.turns.values_list("user_id", flat=True))
+    if len(everyone) == 2 and everyone <= done and review.finished_at is None:
+        review.finished_at = timezone.now()
+        review.save(update_fields=["finished_at"])
+        first, last = month_bounds(review.month.year, review.month.month)
+        # When the rhythm can't be marked (a key not here yet), the review still counts.
+        with suppress(commitments.CommitmentProblem):
+            commitments.keep_rhythm_in(ring, RhythmKind.REVIEW, (first, last))
+    return review
+
+
+@dataclass
+class ReviewRow:
+    agreement: Agreement
+    mine: ReviewAnswer | None
+    theirs: ReviewAnswer | None
+
+    @property
+    def differs(self) -> bool:
+        if self.mine is None or self.theirs is None:
+            return True
+        return bool(self.mine.plain.get("choice") != self.theirs.plain.get("choice"))
+
+
+def review_results(ring: Keyring, review: Review) -> list[ReviewRow]:
+    """Both partners' answers side by side, once both have finished (before that, the
+    access rule shows a person only their own)."""
+    answers = entries.reveal(
+        list(
+            ReviewAnswer.objects.visible_to(ring.user)
+            .filter(review=review)
+            .select_related("agreement__current", "agreement__pending")
+        ),
+        ring,
+    )
+    rows: dict[Any, ReviewRow] = {}
+    for answer in answers:
+        assert isinstance(answer, ReviewAnswer)
+        row = rows.setdefault(answer.agreement_id, ReviewRow(answer.agreement, None, None))
+        if answer.author_id == ring.user.pk:
+            row.mine = answer
+        else:
+            row.theirs = answer
+    reveal_agreements(ring, [r.agreement for r in rows.values()])
+    return sorted(rows.values(), key=lambda r: (not r.differs, r.agreement.created_at))
+
+
+def past_reviews(user: User) -> QuerySet[Review]:
+    membership = couples.current_membership(user)
+    if membership is None:
+        return Review.objects.none()
+    return Review.objects.filter(couple_id=membership.couple_id, finished_at__isnull=False)
+
+
+# -- concerns ------------------------------------------------------------------------------
+
+
+def _check_concern_text(
+    values: dict[str, str], required: str, label: str, *, send: bool
+) -> dict[str, str]:
+    tidy = {k: v.strip() for k, v in values.items()}
+    for value in tidy.values():
+        if len(value) > CONCERN_MAX:
+            raise AgreementProblem(f"Each answer can be up to {CONCERN_MAX:,} characters.")
+    if not any(tidy.values()):
+        raise AgreementProblem("Please write something first; nothing was saved.")
+    if send and not tidy[required]:
+        raise AgreementProblem(f"Please write \u201c{label}\u201d before sending.")
+    return tidy
+
+
+def _concern_by_token(user: User, token: uuid.UUID | None) -> Concern | None:
+    if token is None:
+        return None
+    found: Concern | None = Concern.objects.authored_by(user).filter(form_token=token).first()
+    return found
+
+
+@transaction.atomic
+def write_concern(
+    ring: Keyring,
+    agreement: Agreement,
+    *,
+    what_happened: str,
+    how_it_felt: str,
+    what_i_need: str,
+    send: bool,
+    concern: Concern | None = None,
+    token: uuid.UUID | None = None,
+) -> Concern:
+    """A concern is private while it's a draft; sending shares it with the partner and
+    opens a repair topic. A sent concern isn't edited any more. A second submit of the
+    form that started it (same token) changes nothing."""
+    if concern is None:
+        concern = _concern_by_token(ring.user, token)
+        if concern is not None and concern.agreement_id == agreement.pk:
+            return concern
+    if concern is not None:
+        if concern.author_id != ring.user.pk or concern.agreement_id != agreement.pk:
+            raise PermissionError("Only the author can change a concern.")
+        if concern.sent_at is not None:
+            return concern  # already sent (a double submit): nothing changes
+    _check_open(agreement)
+    if agreement.status != Status.IN_EFFECT:
+        raise AgreementProblem("A concern can be raised about an agreement in effect.")
+    values = {
+        "what_happened": what_happened,
+        "how_it_felt": how_it_felt,
+        "what_i_need": what_i_need,
+    }
+    tidy = _check_concern_text(values, "what_happened", "What happened", send=send)
+    if concern is None:
+        concern = Concern(
+            author=ring.user, agreement=agreement, couple_id=agreement.couple_id, form_token=token
+        )
+    concern.updated_at = timezone.now()
+    with _plainly():
+        entries.encrypt_into(concern, ring, {k: v or None for k, v in tidy.items()})
+    try:
+        with transaction.atomic():
+            concern.save()
+    except IntegrityError:  # the same form twice at once: the other one won
+        earlier = _concern_by_token(ring.user, token)
+        if earlier is None:
+            raise
+        return earlier
+    if send:
+        with _plainly():
+            entries.share(concern, ring)
+        concern.sent_at = timezone.now()
+        concern.save(update_fields=["sent_at"])
+    return concern
+
+
+@transaction.atomic
+def answer_concern(
+    ring: Keyring,
+    concern: Concern,
+    *,
+    what_i_did: str,
+    how_it_affected: str,
+    what_i_will_do: str,
+    send: bool,
+) -> ConcernAnswer:
+    """The partner's answer, owning their part. Private while a draft; sent, both see it."""
+    if concern.author_id == ring.user.pk:
+        raise AgreementProblem("This is your own concern; your partner answers it.")
+    if concern.sent_at is None or not concern.is_shared:
+        raise AgreementProblem("This concern hasn't been sent.")
+    answer: ConcernAnswer | None = ConcernAnswer.objects.filter(concern=concern).first()
+    if answer is not None:
+        if answer.author_id != ring.user.pk:
+            raise PermissionError("Only the partner who answers can change the answer.")
+        if answer.sent_at is not None:
+            return answer  # already sent (a double submit): nothing changes
+    values = {
+        "what_i_did": what_i_did,
+        "how_it_affected": how_it_affected,
+        "what_i_will_do": what_i_will_do,
+    }
+    tidy = _check_concern_text(values, "what_i_will_do", "What I will do", send=send)
+    if answer is None:
+        answer = ConcernAnswer(concern=concern, author=ring.user, couple_id=concern.couple_id)
+    answer.updated_at = timezone.now()
+    with _plainly():
+        entries.encrypt_into(answer, ring, {k: v or None for k, v in tidy.items()})
+    try:
+        with transaction.atomic():
+            answer.save()
+    except IntegrityError:  # a double submit of the first draft: the other one won
+        existing: ConcernAnswer = ConcernAnswer.objects.get(concern=concern)
+        return existing
+    if send:
+        with _plainly():
+            entries.share(answer, ring)
+        answer.sent_at = timezone.now()
+        answer.save(update_fields=["sent_at"])
+    return answer
+
+
+@transaction.atomic
+def settle(user: User, concern: Concern) -> None:
+    """Either of them: it has been talked through. The repair topic closes; nothing is
+    counted."""
+    if concern.sent_at is None:
+        raise AgreementProblem("This concern hasn't been sent.")
+    Concern.objects.filter(pk=concern.pk, settled_at__isnull=True).update(settled_at=timezone.now())
+
+
+def visible_concerns(user: User) -> QuerySet[Concern]:
+    """One's own (drafts too) and the partner's sent ones, newest first."""
+    return (
+        Concern.objects.visible_to(user)
+        .select_related("agreement__current", "agreement__pending", "author")
+        .order_by("-created_at")
+    )
+
+
+def my_drafts(user: User) -> QuerySet[Concern]:
+    """This person's concerns not sent yet: only ever theirs."""
+    return Concern.objects.authored_by(user).filter(sent_at__isnull=True).order_by("-created_at")
+
+
+def open_topics(user: User) -> QuerySet[Concern]:
+    """Repair topics: concerns sent and not yet talked through (for a conversation)."""
+    return visible_concerns(user).filter(sent_at__isnull=False, settled_at__isnull=True)
+
+
+def concern_answer(user: User, concern: Concern) -> ConcernAnswer | None:
+    """The answer this person may see: their own (a draft too), or a sent one."""
+    found: ConcernAnswer | None = (
+        ConcernAnswer.objects.visible_to(user).filter(concern=concern).first()
+    )
+    return found
+
+
+def reveal_concern(ring: Keyring, concern: Concern) -> tuple[Concern, ConcernAnswer | None]:
+    entries.reveal([concern], ring)
+    answer = concern_answer(ring.user, concern)
+    if answer is not None:
+        entries.reveal([answer], ring)
+    return concern, answer
