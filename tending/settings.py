@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "checkins",
     "bids",
     "agreements",
+    "closeness",
     "outbox",
     "django.contrib.auth",
     "django.contrib.contenttypes",

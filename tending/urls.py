@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("checkins.urls")),
     path("", include("bids.urls")),
     path("", include("agreements.urls")),
+    path("", include("closeness.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

@@ -90,6 +90,7 @@ from agreements import services as agreements
 from agreements.models import Agreement, AgreementVersion, Kind, Status
 from bids import services as bids
 from checkins import services as checkins
+from closeness import services as closeness
 from commitments import feed as calendar_feed
 from commitments import services as commitments
 from commitments.occurrences import Rule
@@ -336,6 +337,31 @@ def make_concern(sent: bool) -> Callable[[Making], object]:
     return make
 
 
+def make_own_step(making: Making) -> object:
+    """A closeness step the owner added: both partners see it; only its author removes it."""
+    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    step = closeness.add_step(ring, SHARED_WORDS, "presence")
+    assert step.is_shared
+    return step.pk
+
+
+def make_moment(accepted: bool) -> Callable[[Making], object]:
+    """A moment the owner planned from the shared yes (both said yes to a long hug), an
+    hour ahead: waiting for the partner's answer, or accepted (its consent check-in open)."""
+
+    def make(making: Making) -> object:
+        owner, partner = making.owner.user, _partner(making)
+        for person in (owner, partner):
+            closeness.save_answers(PasswordKeyring(person, PASSWORD), {"b-hug": "yes"}, [])
+        ring = PasswordKeyring(owner, PASSWORD)
+        moment = closeness.plan_moment(ring, timezone.now() + timedelta(hours=1), ["b-hug"])
+        if accepted:
+            closeness.answer_moment(partner, moment, yes=True)
+        return moment.pk
+
+    return make
+
+
 # Kwargs that name no object: any persona may ask for any value (see the docstring).
 PARAMETERS: Mapping[str, Callable[[], object]] = {
     "year": lambda: timezone.localdate().year,
@@ -463,6 +489,28 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
             shown_text=SHARED_WORDS,
             partner_may_change=True,
             name="sent",
+        ),
+    ),
+    # A step the couple added: both see it; only its author may remove it.
+    "step_id": (
+        ObjectFactory(make=make_own_step, unknown=uuid.uuid4, visibility=Visibility.SHARED),
+    ),
+    # A planned moment is for both: the partner answers it, either calls it off or says
+    # they still feel good about it.
+    "moment_id": (
+        ObjectFactory(
+            make=make_moment(accepted=False),
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            partner_may_change=True,
+            name="proposed",
+        ),
+        ObjectFactory(
+            make=make_moment(accepted=True),
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            partner_may_change=True,
+            name="accepted",
         ),
     ),
     # Invitations are managed only by the person who made them: the partner gets 404 too.

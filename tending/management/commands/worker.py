@@ -23,6 +23,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from closeness import services as closeness
 from commitments import reminders
 from outbox import services as outbox
 
@@ -81,7 +82,7 @@ def run_ready_tasks(worker_id: str, stop: threading.Event) -> int:
 
 def run_pass(worker_id: str, stop: threading.Event | None = None) -> Pass:
     stop = stop or threading.Event()
-    planned = reminders.plan_due_reminders()
+    planned = reminders.plan_due_reminders() + closeness.plan_checkin_emails()
     sent = 0 if stop.is_set() else outbox.deliver_pending(worker_id, stop=stop)
     tasks = 0 if stop.is_set() else run_ready_tasks(worker_id, stop)
     if not stop.is_set():

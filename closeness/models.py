@@ -1,0 +1,202 @@
+"""The closeness path. The most sensitive part of Tending; product rules 3 and 6 are its
+specification, and docs/privacy.md explains each field.
+
+- `Answers`: one row per person, all their answers (yes / maybe later / not yet) and the
+  built-in steps they hid, in one field encrypted under their own key. Nothing about a
+  single step is in the clear, not even whether it was answered.
+- `YesList`: the same person's "yes" steps only, encrypted under the couple key so they
+  can be matched with the partner's. It is sealed from the partner (`SEALED_FROM_PARTNER`):
+  no page, feed or export shows it; only the match of both lists is shown.
+- `OwnStep`: a step the couple added, shared with both (its words and tier encrypted).
+- `Pause`, `SlowDown`: clear rows, because both are shown to both ("paused for now").
+- `Moment`: a planned moment; the time is clear (the worker sends the consent check-in
+  shortly before it), the chosen steps are encrypted under the couple key.
+- `ConsentCheck`, `Aftercare`: each person's own, private, encrypted.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from privacy.entries import EncryptedField, Entry
+
+OWN_STEP_MAX = 140
+AFTERCARE_NOTE_MAX = 1000
+
+
+class Answers(Entry):
+    # {"step key": "yes" | "later" | "not_yet"}; unanswered steps are absent.
+    answers = EncryptedField()
+    hidden = EncryptedField()  # built-in step keys this person hid from their own list
+
+    SHAREABLE = False  # only ever the person's own
+
+    class Meta:
+        verbose_name_plural = "closeness answers"
+        constraints = (models.UniqueConstraint(fields=["author"], name="one_answers_per_person"),)
+
+
+class YesList(Entry):
+    steps = EncryptedField()  # the step keys this person said yes to, and didn't hide
+
+    SEALED_FROM_PARTNER = True
+
+    class Meta:
+        verbose_name_plural = "closeness yes lists"
+        constraints = (
+            models.UniqueConstraint(fields=["author", "couple"], name="one_yes_list_per_couple"),
+        )
+
+
+class OwnStep(Entry):
+    """A step the couple added. The author may remove it; either may hide it from their own
+    list by answering nothing, like any other step."""
+
+    words = EncryptedField(max_length=OWN_STEP_MAX)
+    tier = EncryptedField()  # a tier key
+    removed_at = models.DateTimeField(null=True, blank=True)
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ("created_at",)
+        constraints = (
+            models.UniqueConstraint(fields=["author", "form_token"], name="one_own_step_per_form"),
+        )
+
+    @property
+    def key(self) -> str:
+        return f"own-{self.pk}"
+
+
+class Pause(models.Model):
+    """One person paused the whole path. Only they can end it."""
+
+    couple = models.ForeignKey("couples.CoupleSpace", on_delete=models.CASCADE, related_name="+")
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(
+                fields=["couple", "paused_by"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_open_pause_per_person",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"Pause in couple {self.couple_id}"
+
+
+class SlowDownState(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACTIVE = "active", "Agreed"
+    SET_ASIDE = "set_aside", "Set aside"
+
+
+class SlowDown(models.Model):
+    """For a while, the shared list shows steps up to one tier only. Starting needs both;
+    either may extend it alone."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    couple = models.ForeignKey("couples.CoupleSpace", on_delete=models.CASCADE, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    up_to_tier = models.CharField(max_length=12)
+    ends_on = models.DateField()
+    state = models.CharField(
+        max_length=10, choices=SlowDownState.choices, default=SlowDownState.PROPOSED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    agreed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"Slow-down in couple {self.couple_id} until {self.ends_on}"
+
+
+class MomentState(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Planned"
+    NOT_THIS_TIME = "not_this_time", "Not this time"
+    OFF = "off", "Off for now"
+
+
+class Moment(Entry):
+    """A planned moment of closeness: one proposes, the other says yes or not this time.
+    Either may call it off at any time, without a reason; nobody is told who did."""
+
+    at = models.DateTimeField()
+    state = models.CharField(
+        max_length=14, choices=MomentState.choices, default=MomentState.PROPOSED
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    form_token = models.UUIDField(null=True, blank=True, editable=False)
+    steps = EncryptedField()  # step keys, chosen from the shared yes
+
+    JOINT_LOOKUP = None
+
+    class Meta:
+        ordering = ("at",)
+        constraints = (
+            models.UniqueConstraint(fields=["author", "form_token"], name="one_moment_per_form"),
+        )
+
+    def export_extra(self) -> dict[str, object]:
+        return {"at": self.at.isoformat(), "state": self.state}
+
+
+class ConsentCheck(Entry):
+    """ "Still feel good about this?" answered yes by one person: private to them, so that
+    the question stops showing for them. The partner is never told."""
+
+    moment = models.ForeignKey(Moment, on_delete=models.CASCADE, related_name="+")
+    answer = EncryptedField()
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["moment", "author"], name="one_consent_per_person"),
+        )
+
+
+class Feeling(models.TextChoices):
+    GOOD = "good", "It felt good"
+    MIXED = "mixed", "Mixed"
+    NOT_GOOD = "not_good", "It didn't feel good"
+    SLOW_DOWN = "slow_down", "I'd like to slow down"
+
+
+class Aftercare(Entry):
+    """How it was, for one person, noted privately afterwards."""
+
+    moment = models.ForeignKey(Moment, on_delete=models.CASCADE, related_name="+")
+    feeling = EncryptedField()
+    note = EncryptedField(max_length=AFTERCARE_NOTE_MAX, null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "aftercare notes"
+        constraints = (
+            models.UniqueConstraint(fields=["moment", "author"], name="one_aftercare_per_person"),
+        )
+
+
+class ClosenessSetting(models.Model):
+    """Whether the consent check-in also comes by email (off unless chosen)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="closeness_setting"
+    )
+    email_checkins = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Closeness setting of {self.user_id}"
