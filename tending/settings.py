@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "bids",
     "agreements",
     "closeness",
+    "conversations",
     "outbox",
     "django.contrib.auth",
     "django.contrib.contenttypes",

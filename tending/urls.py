@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("bids.urls")),
     path("", include("agreements.urls")),
     path("", include("closeness.urls")),
+    path("", include("conversations.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

@@ -95,6 +95,8 @@ from commitments import feed as calendar_feed
 from commitments import services as commitments
 from commitments.occurrences import Rule
 from conftest import PASSWORD, Cast, Persona
+from conversations import services as conversations
+from conversations.models import Item
 from couples import services
 from couples.models import Invite
 from notes import services as notes
@@ -362,6 +364,34 @@ def make_moment(accepted: bool) -> Callable[[Making], object]:
     return make
 
 
+def make_conversation(making: Making) -> object:
+    """A conversation the owner started; it belongs to both (either acts in it)."""
+    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    conversation = conversations.start(ring, kind="topic", mode="apart", topic=SHARED_WORDS)
+    assert conversation.is_shared and conversation.joint
+    return conversation.pk
+
+
+def make_conversation_item(making: Making) -> object:
+    """ "What I will do", the owner's, from a finished conversation: only its owner makes it
+    a commitment or sets it aside."""
+    owner, partner = making.owner.user, _partner(making)
+    ring = PasswordKeyring(owner, PASSWORD)
+    c = conversations.start(ring, kind="topic", mode="together", topic="sweep")
+    conversations.begin(owner, c, c.revision, owner)
+    conversations.said_it(ring, c, c.revision)
+    conversations.reflect(ring, c, c.revision)
+    conversations.check(ring, c, c.revision, heard=True)
+    assert c.speaker_id == partner.pk
+    conversations.said_it(ring, c, c.revision)
+    conversations.reflect(ring, c, c.revision)
+    conversations.check(ring, c, c.revision, heard=True)
+    (item,) = conversations.write_items(ring, c, owner, [SHARED_WORDS])
+    conversations.finish(ring, c, c.revision)
+    assert Item.objects.get(pk=item.pk).owner_id == owner.pk
+    return item.pk
+
+
 # Kwargs that name no object: any persona may ask for any value (see the docstring).
 PARAMETERS: Mapping[str, Callable[[], object]] = {
     "year": lambda: timezone.localdate().year,
@@ -511,6 +541,22 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
             visibility=Visibility.SHARED,
             partner_may_change=True,
             name="accepted",
+        ),
+    ),
+    # A conversation belongs to both: either takes their turn, pauses, ends it for today.
+    "conversation_id": (
+        ObjectFactory(
+            make=make_conversation,
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            shown_text=SHARED_WORDS,
+            partner_may_change=True,
+        ),
+    ),
+    # What one will do: the partner reads it in the note, only its owner confirms it.
+    "item_id": (
+        ObjectFactory(
+            make=make_conversation_item, unknown=uuid.uuid4, visibility=Visibility.SHARED
         ),
     ),
     # Invitations are managed only by the person who made them: the partner gets 404 too.
