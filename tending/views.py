@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from agreements import services as agreements
 from bids import services as bids
 from checkins import services as checkins
+from closeness import services as closeness
 from commitments import services as commitments
+from conversations import services as conversations
 from couples import services as couples
 from couples.forms import RoleForm
 from notes import services as notes
@@ -31,6 +34,10 @@ def today(request: HttpRequest) -> HttpResponse:
         if commitments.may_mark(user, o.commitment)
     ]
     entries.reveal([o.commitment for o in due], ring)
+    paired = partner is not None and membership is not None and not membership.couple.ended_at
+    waiting = list(agreements.waiting_for_answer(user)) if paired else []
+    agreements.reveal_agreements(ring, waiting)
+    consent_due, aftercare_due = closeness.today_cards(user) if paired else ([], [])
     return render(
         request,
         "tending/today.html",
@@ -46,5 +53,11 @@ def today(request: HttpRequest) -> HttpResponse:
             "bid_noted_today": bids.noted_today(user),
             "bid_nudge": bids.wants_nudge(user),
             "bid_whos": bids.who_choices(partner.user.display_name if partner else None),
+            # What waits for this person in the practices the two of them share.
+            "agreements_waiting": waiting,
+            "conversation_going": conversations.open_conversation(user) if paired else None,
+            "items_to_confirm": conversations.items_to_confirm(user).exists(),
+            "consent_due": consent_due,
+            "aftercare_due": aftercare_due,
         },
     )

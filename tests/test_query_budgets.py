@@ -34,5 +34,8 @@ def test_page_queries_do_not_grow_with_entries(cast: Cast) -> None:
     write_notes(cast.bob.client, 30, shared=True)
     after = {name: queries_for(cast.alice.client, reverse(name)) for name in PAGES}
     assert after == before
-    # A budget, so a page that quietly doubles its queries is noticed.
-    assert max(after.values()) <= 14, after
+    # A budget, so a page that quietly doubles its queries is noticed. The home page gathers
+    # a line or two from every practice (each one query when there's nothing waiting), so
+    # it has a larger one.
+    assert after["today"] <= 18, after
+    assert max(v for k, v in after.items() if k != "today") <= 14, after

@@ -453,8 +453,9 @@ def test_history_queries_do_not_grow_with_check_ins(cast: Cast) -> None:
     assert CheckIn.objects.count() == 120
     after = {url: count_queries(cast.alice.client, url) for url in pages}
     assert after == before
-    # A budget, so a page that quietly doubles its queries is noticed.
-    assert max(after.values()) <= 12, after
+    # A budget, so a page that quietly doubles its queries is noticed. The home page
+    # gathers a line from every practice; its own budget is in tests/test_query_budgets.py.
+    assert max(v for url, v in after.items() if url != reverse("today")) <= 12, after
 
 
 # -- sharing and unsharing one check-in ----------------------------------------------------------
