@@ -266,13 +266,6 @@ def test_two_partners_revising_at_once_one_wins_the_other_is_told(cast: Cast, st
 
 @on_postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(
-    strict=True,
-    reason="minor: revise looks for an earlier version with the form's token before its "
-    "transaction can see the other submit's; the second submit of the same form at once "
-    "then loses the revision claim and raises StaleAgreement ('changed while you had it "
-    "open') instead of returning the version the first submit made, as propose does",
-)
 def test_the_same_revision_form_twice_at_once_returns_one_version(cast: Cast) -> None:
     agreement = in_effect(cast)
     seen, token = agreement.revision, uuid.uuid4()
