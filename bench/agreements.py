@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import PASSWORD, RUNS, counting, couple, getter, median_ms, prepare
+from bench.common import PASSWORD, couple, prepare, time_pages
 
 AGREEMENTS = 20
 VERSIONS = 12
@@ -36,7 +36,6 @@ def main() -> None:
 
 
 def _run(how_many: int, versions: int) -> None:
-    from django.db import connection
     from django.urls import reverse
 
     from agreements import services
@@ -105,18 +104,7 @@ def _run(how_many: int, versions: int) -> None:
         "/agreements/<id>/history/": reverse("agreements:history", args=[first.pk]),
         "/agreements/review/": reverse("agreements:review"),
     }
-    for who, client in (("Alice", alice_client), ("Bob", bob_client)):
-        for label, address in pages.items():
-            for _ in range(3):  # warm-up: templates compiled, connection open
-                assert client.get(address).status_code == 200
-            queries: list[str] = []
-            with connection.execute_wrapper(counting(queries)):
-                client.get(address)
-            median, low, high = median_ms(getter(client, address), RUNS)
-            print(
-                f"{who:5} GET {label:26} median {median:6.1f} ms  "
-                f"(min {low:5.1f}, max {high:5.1f}, {RUNS} runs, {len(queries)} queries)"
-            )
+    time_pages({"Alice": alice_client, "Bob": bob_client}, pages)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench.common import PASSWORD, RUNS, counting, couple, getter, median_ms, prepare
+from bench.common import PASSWORD, couple, prepare, time_pages
 
 YEARS = 3
 
@@ -35,7 +35,6 @@ def main() -> None:
 
 
 def _run(years: float) -> None:
-    from django.db import connection
     from django.urls import reverse
 
     from accounts.models import User
@@ -132,18 +131,7 @@ def _run(years: float) -> None:
         f"{Outcome.objects.count()} outcomes, {Noticed.objects.count()} noticed "
         f"(made in {setup_s:.1f} s)"
     )
-    for who, client in (("Alice", alice_client), ("Bob", bob_client)):
-        for label, url in pages.items():
-            for _ in range(3):  # warm-up: templates compiled, connection open
-                assert client.get(url).status_code == 200
-            queries: list[str] = []
-            with connection.execute_wrapper(counting(queries)):
-                client.get(url)
-            median, low, high = median_ms(getter(client, url), RUNS)
-            print(
-                f"{who:5} GET {label:36} median {median:6.1f} ms  "
-                f"(min {low:5.1f}, max {high:5.1f}, {RUNS} runs, {len(queries)} queries)"
-            )
+    time_pages({"Alice": alice_client, "Bob": bob_client}, pages)
 
 
 if __name__ == "__main__":

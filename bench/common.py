@@ -47,6 +47,34 @@ def counting(seen: list[str]) -> Callable[..., object]:
     return wrapper
 
 
+def time_pages(
+    clients: dict[str, Client],
+    pages: dict[str, str],
+    *,
+    check: Callable[[str, str], None] | None = None,
+) -> None:
+    """For each person and page: three warm-up requests (templates compiled, connection
+    open), one counted for queries, then RUNS timed; prints one line each. `check(label,
+    body)` may assert something about the page first."""
+    from django.db import connection
+
+    width = max(len(label) for label in pages)
+    for who, client in clients.items():
+        for label, url in pages.items():
+            for _ in range(3):
+                assert client.get(url).status_code == 200
+            if check is not None:
+                check(label, client.get(url).content.decode())
+            queries: list[str] = []
+            with connection.execute_wrapper(counting(queries)):
+                client.get(url)
+            median, low, high = median_ms(getter(client, url), RUNS)
+            print(
+                f"{who:5} GET {label:{width}} median {median:6.1f} ms  "
+                f"(min {low:5.1f}, max {high:5.1f}, {RUNS} runs, {len(queries)} queries)"
+            )
+
+
 def prepare(data_dir: Path) -> None:
     """Point Django at a fresh data folder before it starts; refuse if it already has."""
     from django.conf import settings

@@ -21,7 +21,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench.common import PASSWORD, RUNS, counting, couple, getter, median_ms, prepare
+from bench.common import PASSWORD, couple, prepare, time_pages
 
 YEARS = 5
 BATCH = 1000
@@ -37,7 +37,6 @@ def main() -> None:
 
 
 def _run(years: float) -> None:
-    from django.db import connection
     from django.urls import reverse
 
     from checkins.models import CheckIn, HardDay
@@ -113,20 +112,11 @@ def _run(years: float) -> None:
     )
     url = reverse("checkins:trends")
     pages = {"/trends/ (12 weeks)": url, "/trends/?span=year": f"{url}?span=year"}
-    for who, client in (("Alice", alice_client), ("Bob", bob_client)):
-        for label, address in pages.items():
-            for _ in range(3):  # warm-up: templates compiled, connection open
-                assert client.get(address).status_code == 200
-            body = client.get(address).content.decode()
-            assert "pair-heading" in body, "the side-by-side view should be on the page"
-            queries: list[str] = []
-            with connection.execute_wrapper(counting(queries)):
-                client.get(address)
-            median, low, high = median_ms(getter(client, address), RUNS)
-            print(
-                f"{who:5} GET {label:22} median {median:6.1f} ms  "
-                f"(min {low:5.1f}, max {high:5.1f}, {RUNS} runs, {len(queries)} queries)"
-            )
+
+    def side_by_side(label: str, body: str) -> None:
+        assert "pair-heading" in body, "the side-by-side view should be on the page"
+
+    time_pages({"Alice": alice_client, "Bob": bob_client}, pages, check=side_by_side)
 
 
 if __name__ == "__main__":
