@@ -206,3 +206,61 @@ def pass_recovery_code(page: Page) -> str | None:
     with page.expect_navigation():
         control.first.click()
     return code
+
+
+def pair_through_pages(
+    new_context: NewContext,
+    site: str,
+    password: str,
+    *,
+    zones: tuple[str, str] = ("Europe/Amsterdam", "Europe/Amsterdam"),
+    roles: tuple[str, str] = ("I'm repairing", "I was hurt"),
+) -> tuple[Page, Page]:
+    """Alice signs up (her time zone preselected from the browser), starts the couple space
+    and makes an invitation; Bob opens the link, signs up and joins. Axe on every page.
+    Alice's next visit hands Bob the couple key, so shared things open for both."""
+
+    def heading(page: Page, text: str) -> None:
+        expect(page.get_by_role("heading", level=1)).to_contain_text(text)
+
+    alice = new_context(zones[0]).new_page()
+    alice.goto("/account/sign-up/")
+    expect(alice.get_by_label("Time zone")).to_have_value(zones[0])
+    sign_up(alice, "Alice", "alice@example.test", password)
+    alice.wait_for_url(f"{site}/")
+    heading(alice, "Today")
+    check_a11y(alice)
+    alice.get_by_label(roles[0]).check()
+    with alice.expect_navigation():
+        alice.get_by_role("button", name="Start our couple space").click()
+    expect(alice.get_by_role("heading", level=2, name="Invite your partner")).to_be_visible()
+    check_a11y(alice)
+    with alice.expect_navigation():
+        alice.get_by_role("button", name="Make an invitation").click()
+    heading(alice, "Your invitation")
+    check_a11y(alice)
+    link = alice.locator("#invite_link").input_value()
+    assert re.fullmatch(rf"{re.escape(site)}/join/[\w-]+/", link), link
+
+    bob = new_context(zones[1]).new_page()
+    bob.goto(link)
+    heading(bob, "Alice has invited you")
+    check_a11y(bob)
+    bob.get_by_role("link", name="Create my account").click()
+    bob.wait_for_url("**/account/sign-up/**")
+    expect(bob.get_by_label("Time zone")).to_have_value(zones[1])
+    sign_up(bob, "Bob", "bob@example.test", password)
+    bob.wait_for_url("**/join/accept/")
+    heading(bob, "Join Alice")
+    check_a11y(bob)
+    bob.get_by_label(roles[1]).check()
+    with bob.expect_navigation():
+        bob.get_by_role("button", name="Join Alice").click()
+    bob.wait_for_url(f"{site}/")
+    expect(bob.get_by_role("heading", level=2, name="You and Alice")).to_be_visible()
+    check_a11y(bob)
+
+    alice.goto("/")
+    expect(alice.get_by_role("heading", level=2, name="You and Bob")).to_be_visible()
+    check_a11y(alice)
+    return alice, bob

@@ -34,7 +34,7 @@ from agreements.models import (
 )
 from conftest import PASSWORD
 from couples.models import Membership, Role
-from tests.browser.conftest import NewContext, check_a11y, screenshot, sign_up
+from tests.browser.conftest import NewContext, check_a11y, pair_through_pages, screenshot
 from tests.browser.test_checkins_journey import (
     SHAME,
     clear_of_midnight,
@@ -112,47 +112,6 @@ def photograph(page: Page, name: str) -> None:
 # -- pairing, through the pages --------------------------------------------------------------
 
 
-def sign_up_and_pair(new_context: NewContext, site: str) -> tuple[Page, Page]:
-    """Alice signs up, starts the space as the one repairing and makes an invitation; Bob
-    opens the link, signs up and joins as the one who was hurt."""
-    alice = new_context(ZONE).new_page()
-    alice.goto("/account/sign-up/")
-    sign_up(alice, "Alice", "alice@example.test", PASSWORD)
-    alice.wait_for_url(f"{site}/")
-    heading(alice, "Today")
-    check_a11y(alice)
-    alice.get_by_label("I'm repairing").check()
-    with alice.expect_navigation():
-        alice.get_by_role("button", name="Start our couple space").click()
-    expect(alice.get_by_role("heading", level=2, name="Invite your partner")).to_be_visible()
-    check_a11y(alice)
-    go(alice, alice.get_by_role("button", name="Make an invitation"), "Your invitation")
-    link = alice.locator("#invite_link").input_value()
-    assert re.fullmatch(rf"{re.escape(site)}/join/[\w-]+/", link), link
-
-    bob = new_context(ZONE).new_page()
-    bob.goto(link)
-    heading(bob, "Alice has invited you")
-    check_a11y(bob)
-    bob.get_by_role("link", name="Create my account").click()
-    bob.wait_for_url("**/account/sign-up/**")
-    sign_up(bob, "Bob", "bob@example.test", PASSWORD)
-    bob.wait_for_url("**/join/accept/")
-    heading(bob, "Join Alice")
-    check_a11y(bob)
-    bob.get_by_label("I was hurt").check()
-    with bob.expect_navigation():
-        bob.get_by_role("button", name="Join Alice").click()
-    bob.wait_for_url(f"{site}/")
-    expect(bob.get_by_role("heading", level=2, name="You and Alice")).to_be_visible()
-    check_a11y(bob)
-
-    # Her next visit hands Bob the couple key.
-    visit(alice, "/", "Today")
-    expect(alice.get_by_role("heading", level=2, name="You and Bob")).to_be_visible()
-    return alice, bob
-
-
 def agreements_from_us(page: Page) -> None:
     """Main menu → Us → Agreements."""
     go(page, page.get_by_role("navigation", name="Main").get_by_role("link", name="Us"), "Us")
@@ -170,7 +129,7 @@ def test_an_agreement_proposed_revised_accepted_reviewed_and_a_concern_answered(
     clear_of_midnight(ZONE)  # the review is this month's, in the partners' zone
 
     # 1. Alice (repairing) and Bob (hurt) sign up and pair, each on their own phone.
-    alice, bob = sign_up_and_pair(new_context, site)
+    alice, bob = pair_through_pages(new_context, site, PASSWORD, zones=(ZONE, ZONE))
     alice_user = User.objects.get(email="alice@example.test")
     bob_user = User.objects.get(email="bob@example.test")
     assert Membership.objects.current().get(user=alice_user).role == Role.REPAIRING

@@ -21,7 +21,7 @@ from playwright.sync_api import Locator, Page, expect
 from accounts.models import User
 from closeness.models import Moment, MomentState, Pause
 from conftest import PASSWORD
-from tests.browser.conftest import NewContext, check_a11y, screenshot, sign_up
+from tests.browser.conftest import NewContext, check_a11y, pair_through_pages, screenshot
 from tests.browser.test_checkins_journey import fits_the_phone, heading, said, visit
 
 pytestmark = pytest.mark.browser
@@ -145,48 +145,17 @@ def to_closeness(page: Page) -> None:
 
 
 def pair_up(new_context: NewContext, site: str) -> tuple[Page, Page]:
-    """Alice signs up, opens a space and invites Bob, who signs up from her link and joins."""
-    alice = new_context(ALICE_ZONE).new_page()
-    alice.goto("/")
-    heading(alice, "Welcome back")
-    check_a11y(alice)
-    alice.get_by_role("link", name="Create an account").click()
-    alice.wait_for_url("**/account/sign-up/**")
-    expect(alice.get_by_label("Time zone")).to_have_value(ALICE_ZONE)
-    sign_up(alice, "Alice", "alice@example.test", PASSWORD)
-    heading(alice, "Today")
-    check_a11y(alice)
-    alice.get_by_label("Both of us").check()
-    alice.get_by_role("button", name="Start our couple space").click()
-    expect(alice.get_by_role("heading", level=2, name="Invite your partner")).to_be_visible()
-    alice.get_by_role("button", name="Make an invitation").click()
-    heading(alice, "Your invitation")
-    check_a11y(alice)
-    link = alice.locator("#invite_link").input_value()
-
-    bob = new_context(BOB_ZONE).new_page()
-    bob.goto(link)
-    heading(bob, "Alice has invited you")
-    check_a11y(bob)
-    bob.get_by_role("link", name="Create my account").click()
-    bob.wait_for_url("**/account/sign-up/**")
-    expect(bob.get_by_label("Time zone")).to_have_value(BOB_ZONE)
-    sign_up(bob, "Bob", "bob@example.test", PASSWORD)
-    bob.wait_for_url("**/join/accept/")
-    heading(bob, "Join Alice")
-    check_a11y(bob)
-    bob.get_by_label("Both of us").check()
-    bob.get_by_role("button", name="Join Alice").click()
-    bob.wait_for_url(f"{site}/")
-    expect(bob.get_by_role("heading", level=2, name="You and Alice")).to_be_visible()
-    check_a11y(bob)
-
-    alice.goto("/")  # her visit hands Bob the couple key
-    expect(alice.get_by_role("heading", level=2, name="You and Bob")).to_be_visible()
-    check_a11y(alice)
+    """Paired through the pages, in two time zones, both choosing "both of us"."""
+    pair = pair_through_pages(
+        new_context,
+        site,
+        PASSWORD,
+        zones=(ALICE_ZONE, BOB_ZONE),
+        roles=("Both of us", "Both of us"),
+    )
     assert User.objects.get(email="alice@example.test").time_zone == ALICE_ZONE
     assert User.objects.get(email="bob@example.test").time_zone == BOB_ZONE
-    return alice, bob
+    return pair
 
 
 def step_group(page: Page, key: str) -> Locator:
