@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "accounts",
     "couples",
     "privacy",
+    "activity",
     "notes",
     "commitments",
     "checkins",

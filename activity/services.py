@@ -1,0 +1,159 @@
+"""Telling the partner, calmly: the "from my partner" list on Today, and what push sends.
+
+Feature apps call `tell_partner` from their services after something the partner may see
+happened (a share, an answer, a suggestion). They register the phrase for each kind once, in
+their AppConfig.ready, with `register_kind`. The list is rebuilt from what the recipient may see
+now: a notice that names an entry is shown only while `Entry.objects.visible_to(recipient)`
+returns that entry.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from activity.models import Notice
+from couples.models import Membership
+from privacy.entries import Entry
+
+# kind -> phrase with "{actor}" (the partner's name); phrases hold no entry text.
+_PHRASES: dict[str, str] = {}
+
+
+def register_kind(kind: str, phrase: str) -> None:
+    """`phrase` reads after nothing else, e.g. "{actor} shared a check-in"."""
+    if "{actor}" not in phrase:
+        raise ValueError("A notice phrase names who did it: include {actor}.")
+    _PHRASES[kind] = phrase
+
+
+def phrase_for(kind: str) -> str:
+    return _PHRASES.get(kind, "{actor} added something for you")
+
+
+def _partner_in_current_space(actor: User) -> tuple[int, User] | None:
+    mine = Membership.objects.current().filter(user=actor).select_related("couple").first()
+    if mine is None or mine.couple.ended_at is not None:
+        return None
+    other = (
+        Membership.objects.current()
+        .filter(couple_id=mine.couple_id)
+        .exclude(user=actor)
+        .select_related("user")
+        .first()
+    )
+    return (mine.couple_id, other.user) if other else None
+
+
+def tell_partner(actor: User, kind: str, url: str, entry: Entry | None = None) -> Notice | None:
+    """Records a notice for the actor's current partner, if there is one. Call inside the
+    service's transaction: if the change rolls back, so does the notice."""
+    found = _partner_in_current_space(actor)
+    if found is None:
+        return None
+    couple_id, partner = found
+    notice = Notice.objects.create(
+        couple_id=couple_id,
+        actor=actor,
+        recipient=partner,
+        kind=kind,
+        entry_type=entry._meta.label_lower if entry is not None else "",
+        entry_id=entry.pk if entry is not None else None,
+        url=url,
+    )
+    for hook in _AFTER_NOTICE:
+        transaction.on_commit(lambda hook=hook: hook(notice))  # type: ignore[misc]
+    return notice
+
+
+# Called after commit with each new notice (the push sender subscribes here).
+_AFTER_NOTICE: list[Any] = []
+
+
+def on_notice(hook: Any) -> None:
+    _AFTER_NOTICE.append(hook)
+
+
+def withdraw(entry: Entry) -> None:
+    """Forget the notices about an entry (when it is deleted)."""
+    Notice.objects.filter(entry_type=entry._meta.label_lower, entry_id=entry.pk).delete()
+
+
+@dataclass(frozen=True)
+class Line:
+    id: int
+    text: str
+    url: str
+    at: datetime
+    entry: Entry | None
+
+
+@dataclass(frozen=True)
+class Feed:
+    new: list[Line]
+    earlier: list[Line]
+
+
+def _visible_entries(user: User, notices: Iterable[Notice]) -> dict[tuple[str, Any], Entry]:
+    """One query per kind of entry named: what `user` may see of them now."""
+    wanted: dict[str, set[Any]] = defaultdict(set)
+    for n in notices:
+        if n.entry_type and n.entry_id:
+            wanted[n.entry_type].add(n.entry_id)
+    found: dict[tuple[str, Any], Entry] = {}
+    for label, ids in wanted.items():
+        model = apps.get_model(label)
+        for entry in model.objects.visible_to(user).filter(pk__in=ids):
+            found[(label, entry.pk)] = entry
+    return found
+
+
+def for_today(user: User, *, new_limit: int = 12, earlier_limit: int = 5) -> Feed:
+    """What the partner did for `user`, newest first: unseen lines, then a few seen ones.
+
+    Only notices from the current couple space, and only while their entry is still visible.
+    """
+    mine = Membership.objects.current().filter(user=user).first()
+    if mine is None:
+        return Feed([], [])
+    rows = list(
+        Notice.objects.filter(recipient=user, couple_id=mine.couple_id)
+        .select_related("actor")
+        .order_by("-created_at")[: new_limit + earlier_limit + 10]
+    )
+    visible = _visible_entries(user, rows)
+    new: list[Line] = []
+    earlier: list[Line] = []
+    for n in rows:
+        entry = None
+        if n.entry_type:
+            entry = visible.get((n.entry_type, n.entry_id))
+            if entry is None:
+                continue
+        line = Line(
+            n.pk,
+            phrase_for(n.kind).format(actor=n.actor.display_name),
+            n.url,
+            n.created_at,
+            entry,
+        )
+        if n.seen_at is None and len(new) < new_limit:
+            new.append(line)
+        elif n.seen_at is not None and len(earlier) < earlier_limit:
+            earlier.append(line)
+    return Feed(new, earlier)
+
+
+def mark_seen(user: User, ids: Iterable[int]) -> int:
+    """The recipient has seen these lines; they move to "earlier"."""
+    return Notice.objects.filter(recipient=user, pk__in=list(ids), seen_at__isnull=True).update(
+        seen_at=timezone.now()
+    )
