@@ -69,7 +69,7 @@ from closeness.models import Aftercare, ConsentCheck, Feeling, Moment, MomentSta
 from closeness.services import LATER, NOT_YET, YES
 from closeness.steps import BUILT_IN
 from commitments import feed as calendar_feed
-from conftest import PASSWORD, Cast, examples
+from conftest import PASSWORD, Cast
 from privacy.keyring import PasswordKeyring
 from privacy.lifecycle import build_export
 
@@ -428,9 +428,9 @@ def _record(name: str, started: float) -> None:
     ARTIFACT.write_text(json.dumps(summary, indent=1) + "\n")
 
 
-def property_settings(full: int) -> settings:
+def property_settings(examples: int) -> settings:
     return settings(
-        max_examples=examples(full),
+        max_examples=examples,
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
