@@ -104,9 +104,7 @@ def signed_in(user: User, password: str = PASSWORD) -> Client:
     return client
 
 
-def pair(
-    first: User, second: User, roles: tuple[Role, Role] = (Role.REPAIRING, Role.HURT)
-) -> None:
+def pair(first: User, second: User, roles: tuple[Role, Role] = (Role.REPAIRING, Role.HURT)) -> None:
     couples.create_couple_space(first, roles[0])
     new = couples.create_invite(first)
     couples.accept_invite(second, new.invite.pk, roles[1])
