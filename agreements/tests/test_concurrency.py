@@ -33,8 +33,7 @@ from agreements.models import (
     VersionState,
 )
 from agreements.services import AgreementProblem, StaleAgreement, Terms
-from conftest import PASSWORD, Cast
-from privacy.keyring import PasswordKeyring
+from conftest import Cast, ring
 
 ON_POSTGRES = connection.vendor == "postgresql"
 on_postgres = pytest.mark.skipif(
@@ -44,10 +43,6 @@ on_postgres = pytest.mark.skipif(
 FIRST = Terms(title="Phones", what="Messages", how_often="Daily", channel="In person")
 ALICES = Terms(title="Phones", what="Messages", how_often="alice: weekly", channel="In person")
 BOBS = Terms(title="Phones", what="Messages", how_often="bob: monthly", channel="In person")
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def fresh(agreement: Agreement) -> Agreement:

@@ -42,10 +42,9 @@ from agreements.services import AgreementProblem, StaleAgreement, Terms
 from commitments import services as commitments
 from commitments.models import Kind as RhythmKind
 from commitments.models import Outcome, Result
-from conftest import PASSWORD, Cast
+from conftest import Cast, ring
 from couples import services as couples
 from privacy.entries import Visibility
-from privacy.keyring import PasswordKeyring
 
 # Wednesday 11 March 2026, 12:00 UTC (13:00 in Amsterdam, where everyone lives).
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -72,10 +71,6 @@ BOUNDARY = Terms(title="No contact with J", area=Area.PEOPLE, text="I won't repl
 def _frozen() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def fresh(agreement: Agreement) -> Agreement:

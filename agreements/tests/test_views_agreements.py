@@ -29,9 +29,8 @@ from agreements.models import (
     VersionState,
 )
 from agreements.services import Terms
-from conftest import PASSWORD, Cast
+from conftest import Cast, ring
 from couples import services as couples
-from privacy.keyring import PasswordKeyring
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +41,6 @@ TRANSPARENCY = Terms(
     channel="Over dinner, face to face",
 )
 SCRIPT = "<script>alert('hi')</script><b>bold</b>"
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def propose(user: User, terms: Terms = TRANSPARENCY, kind: str = "transparency") -> Agreement:

@@ -19,8 +19,7 @@ from accounts.models import User
 from agreements import services
 from agreements.models import CONCERN_MAX, Agreement, Concern, Kind
 from agreements.services import Terms
-from conftest import PASSWORD, Cast
-from privacy.keyring import PasswordKeyring
+from conftest import Cast, ring
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam, where every persona lives.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -34,10 +33,6 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 def _frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def text(response: Any) -> str:

@@ -23,8 +23,7 @@ from commitments import services as commitments
 from commitments.models import Kind as RhythmKind
 from commitments.models import Outcome, Result
 from commitments.occurrences import Rule
-from conftest import PASSWORD, Cast
-from privacy.keyring import PasswordKeyring
+from conftest import Cast, ring
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam, where every persona lives.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -39,10 +38,6 @@ COUNT_LIKE = re.compile(r"\b\d+\s+(concerns?|answers?|times?|agreements?|reviews
 def _frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def text(response: Any) -> str:

@@ -15,9 +15,8 @@ from django.db import connection
 from accounts.models import User
 from bids import charts, services
 from bids.models import Bid
-from conftest import PASSWORD, Cast, make_user
+from conftest import Cast, make_user, ring
 from privacy import entries
-from privacy.keyring import PasswordKeyring
 
 # Wednesday 11 March 2026, 12:00 UTC.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -29,10 +28,6 @@ MONDAY = date(2026, 3, 9)
 def _frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def note(user: User, who: str = "me", response: str = "toward", **more: object) -> Bid:

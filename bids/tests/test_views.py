@@ -20,9 +20,8 @@ from django.urls import reverse
 from accounts.models import User
 from bids import services
 from bids.models import Bid
-from conftest import PASSWORD, Cast
+from conftest import Cast, ring
 from privacy import entries
-from privacy.keyring import PasswordKeyring
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam, where every persona lives.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -36,10 +35,6 @@ LOG = reverse("bids:log")
 def _frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def text(response: Any) -> str:

@@ -15,9 +15,8 @@ from checkins import services
 from checkins.models import CheckIn, CheckInPreference, HardDay
 from commitments import services as commitments
 from commitments.models import Kind, Outcome, Result
-from conftest import PASSWORD, Cast, make_user
+from conftest import Cast, make_user, ring
 from privacy import entries
-from privacy.keyring import PasswordKeyring
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam, where every persona lives.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -30,10 +29,6 @@ WORDS = "a marmalade-coloured secret"
 def _frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def check_in(user: User, day: date = TODAY, **overrides: Any) -> CheckIn:

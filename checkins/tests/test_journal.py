@@ -22,10 +22,9 @@ from accounts.models import User
 from checkins import services
 from checkins.models import JOURNAL_MAX, JournalEntry
 from checkins.views.journal import BAD_PAGE
-from conftest import PASSWORD, Cast
+from conftest import PASSWORD, Cast, ring
 from privacy import entries
 from privacy.entries import Visibility
-from privacy.keyring import PasswordKeyring
 
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
 NASTY = "<script>alert('x')</script> & <b>bold</b>"
@@ -36,10 +35,6 @@ URL = "/journal/"
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def page(client: Client, url: str = URL) -> str:

@@ -21,10 +21,9 @@ from checkins import services
 from checkins.models import ANSWER_MAX, Reflection
 from checkins.prompts import PROMPTS, for_role, suggested
 from checkins.views.reflect import BAD_PAGE, UNKNOWN_PROMPT, UNKNOWN_PROMPT_KEPT
-from conftest import PASSWORD, Cast, signed_in
+from conftest import Cast, ring, signed_in
 from couples.models import Role
 from privacy import entries
-from privacy.keyring import PasswordKeyring
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam, where every persona lives.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -37,10 +36,6 @@ URL = "/reflect/"
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def page(client: Client, url: str = URL) -> str:

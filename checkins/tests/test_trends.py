@@ -22,12 +22,11 @@ from checkins.models import CheckIn
 from commitments import services as commitments
 from commitments.models import Cadence, Outcome, Result
 from commitments.occurrences import Rule
-from conftest import PASSWORD, Cast, make_user, signed_in
+from conftest import Cast, make_user, ring, signed_in
 from couples import services as couples
 from couples.models import Role
 from privacy import entries
 from privacy.entries import Visibility
-from privacy.keyring import PasswordKeyring
 
 # Wednesday 11 March 2026 in Amsterdam. This week starts Monday 9 March; the 12 weeks start
 # Monday 22 December 2025.
@@ -37,10 +36,6 @@ THIS_MONDAY = date(2026, 3, 9)
 FIRST_MONDAY = date(2025, 12, 22)
 URL = reverse("checkins:trends")
 YEAR_URL = URL + "?span=year"
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def week(n: int) -> date:

@@ -18,9 +18,8 @@ from closeness import services
 from closeness.models import Moment, MomentState, Pause
 from closeness.services import YES
 from closeness.steps import BUILT_IN, TIERS
-from conftest import PASSWORD, Cast
+from conftest import Cast, ring
 from outbox.models import OutboxEmail
-from privacy.keyring import PasswordKeyring
 from tending.management.commands.worker import run_pass
 
 # Wednesday 11 March 2026, 12:00 UTC (13:00 in Amsterdam).
@@ -32,10 +31,6 @@ EVERY_STEP = [s.key for s in BUILT_IN]
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def yes_to_everything(*people: User) -> None:

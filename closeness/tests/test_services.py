@@ -33,8 +33,7 @@ from closeness.models import (
 )
 from closeness.services import LATER, NOT_YET, YES, ClosenessProblem
 from closeness.steps import BUILT_IN, BUILT_IN_BY_KEY
-from conftest import PASSWORD, Cast
-from privacy.keyring import PasswordKeyring
+from conftest import Cast, ring
 from privacy.lifecycle import build_export
 
 # Wednesday 11 March 2026, 12:00 UTC (13:00 in Amsterdam, where everyone in the cast lives).
@@ -52,10 +51,6 @@ SEXUAL = ["b-touch", "b-oral", "b-sex"]
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def answer(user: User, answers: dict[str, str], hidden: tuple[str, ...] = ()) -> None:

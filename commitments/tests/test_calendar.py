@@ -15,18 +15,13 @@ from accounts.models import User
 from commitments import services
 from commitments.models import Cadence, Commitment, Kind, Noticed, Outcome, Result
 from commitments.occurrences import Rule
-from conftest import PASSWORD, Cast
+from conftest import Cast, ring
 from privacy import entries
 from privacy.entries import Visibility
-from privacy.keyring import PasswordKeyring
 
 # Wednesday 11 March 2026, early afternoon in Amsterdam (UTC+1).
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
 DAILY = Rule(Cadence.DAILY)
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def promise(

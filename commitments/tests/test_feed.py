@@ -24,10 +24,9 @@ from commitments import feed as feeds
 from commitments import services
 from commitments.models import Cadence, CalendarFeed, Commitment, FeedTitle, Kind, Status
 from commitments.occurrences import Rule, dates_between
-from conftest import PASSWORD, Cast, Persona
+from conftest import Cast, Persona, ring
 from couples import services as couples
 from privacy import crypto
-from privacy.keyring import PasswordKeyring
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # Today is 20 March 2025: the window runs from 18 February to 16 September, so it holds
@@ -53,10 +52,6 @@ def people(clock: time_machine.Traveller, cast: Cast) -> Cast:
     return cast
 
 
-def ring(person: Persona) -> PasswordKeyring:
-    return PasswordKeyring(person.user, PASSWORD)
-
-
 def make(
     person: Persona,
     title: str,
@@ -66,7 +61,12 @@ def make(
     shared: bool = False,
 ) -> Commitment:
     return services.create_commitment(
-        ring(person), title=title, rule=rule, starts_on=starts_on, ends_on=ends_on, shared=shared
+        ring(person.user),
+        title=title,
+        rule=rule,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        shared=shared,
     )
 
 
@@ -176,10 +176,12 @@ def test_recurrence_rules_expand_to_the_same_occasions_as_the_calendar(people: C
     # A cadence change today: daily until yesterday, Mondays and Fridays from today on.
     changed = make(alice, "Stretch", Rule(Cadence.DAILY), date(2025, 2, 1))
     services.change_cadence(
-        ring(alice), changed, expected_revision=1, rule=Rule(Cadence.WEEKLY, weekdays=(0, 4))
+        ring(alice.user), changed, expected_revision=1, rule=Rule(Cadence.WEEKLY, weekdays=(0, 4))
     )
     mine.append(changed)
-    rhythms = services.set_rhythms(ring(alice), checkin=True, conversation_weekday=2, review_day=30)
+    rhythms = services.set_rhythms(
+        ring(alice.user), checkin=True, conversation_weekday=2, review_day=30
+    )
     mine += [r for r in (rhythms.checkin, rhythms.conversation, rhythms.review) if r]
 
     body = fetch(start_feed(alice))
@@ -251,7 +253,9 @@ def test_a_private_commitment_never_reaches_the_partners_feed(people: Cast) -> N
     shared = make(
         alice, "Alice's promise to Bob", Rule(Cadence.DAILY), date(2025, 1, 1), shared=True
     )
-    rhythms = services.set_rhythms(ring(alice), checkin=True, conversation_weekday=6, review_day=1)
+    rhythms = services.set_rhythms(
+        ring(alice.user), checkin=True, conversation_weekday=6, review_day=1
+    )
     assert rhythms.conversation and rhythms.review and rhythms.checkin
     joint = {str(rhythms.conversation.pk), str(rhythms.review.pk)}
 
@@ -284,7 +288,7 @@ def test_a_private_commitment_never_reaches_the_partners_feed(people: Cast) -> N
 def test_a_commitment_made_private_again_leaves_the_partners_feed(people: Cast) -> None:
     alice, bob = people.alice, people.bob
     rhythms = services.set_rhythms(
-        ring(alice), checkin=False, conversation_weekday=2, review_day=None
+        ring(alice.user), checkin=False, conversation_weekday=2, review_day=None
     )
     assert rhythms.conversation
     bob_token = start_feed(bob)
@@ -292,7 +296,7 @@ def test_a_commitment_made_private_again_leaves_the_partners_feed(people: Cast) 
     assert commitment_ids(fetch(bob_token)) == {str(rhythms.conversation.pk)}
     from privacy import entries
 
-    entries.unshare(rhythms.conversation, ring(alice))
+    entries.unshare(rhythms.conversation, ring(alice.user))
     assert events(fetch(bob_token)) == []
     # The title copy of what is no longer his to see is dropped too.
     assert not FeedTitle.objects.filter(feed__user=bob.user).exists()
@@ -305,7 +309,7 @@ def test_when_a_partner_leaves_the_joint_rhythms_leave_both_feeds(
     alice, bob = people.alice, people.bob
     own = make(alice, "Alice's own", Rule(Cadence.DAILY), date(2025, 1, 1))
     rhythms = services.set_rhythms(
-        ring(alice), checkin=False, conversation_weekday=2, review_day=15
+        ring(alice.user), checkin=False, conversation_weekday=2, review_day=15
     )
     assert rhythms.conversation and rhythms.review
     alice_token, bob_token = start_feed(alice), start_feed(bob)
@@ -331,7 +335,7 @@ def test_by_default_the_feed_shows_kinds_and_dates_only(people: Cast) -> None:
     make(alice, titles[0], Rule(Cadence.DAILY), date(2025, 1, 1))
     make(alice, titles[1], Rule(Cadence.WEEKLY, weekdays=(6,)), date(2025, 1, 1), shared=True)
     make(alice, titles[2], Rule(Cadence.ONCE), date(2025, 4, 2))
-    services.set_rhythms(ring(alice), checkin=True, conversation_weekday=1, review_day=3)
+    services.set_rhythms(ring(alice.user), checkin=True, conversation_weekday=1, review_day=3)
     body = fetch(start_feed(alice))
     assert summaries(body) == {
         "Commitment",
@@ -382,13 +386,13 @@ def test_titles_follow_edits_once_refreshed(people: Cast) -> None:
     token = start_feed(alice)
     alice.client.post(reverse(SETTINGS), {"action": "titles_on"})
     services.edit_commitment(
-        ring(alice), daily, expected_revision=1, title="Better words", details="", ends_on=None
+        ring(alice.user), daily, expected_revision=1, title="Better words", details="", ends_on=None
     )
-    feeds.refresh_feed_titles(ring(alice))
+    feeds.refresh_feed_titles(ring(alice.user))
     assert summaries(fetch(token)) == {"Better words"}
     # Nothing changed since: a refresh rewrites nothing.
     before = bytes(FeedTitle.objects.get().sealed_title)
-    feeds.refresh_feed_titles(ring(alice))
+    feeds.refresh_feed_titles(ring(alice.user))
     assert bytes(FeedTitle.objects.get().sealed_title) == before
     # A new commitment gets its copy when the settings page opens.
     make(alice, "Newly made", Rule(Cadence.DAILY), date(2025, 1, 1))
@@ -523,7 +527,7 @@ def test_an_unknown_action_changes_nothing(people: Cast) -> None:
 def test_feed_queries_do_not_grow_with_commitments(people: Cast) -> None:
     alice = people.alice
     make(alice, "One", Rule(Cadence.DAILY), date(2025, 1, 1))
-    services.set_rhythms(ring(alice), checkin=True, conversation_weekday=1, review_day=3)
+    services.set_rhythms(ring(alice.user), checkin=True, conversation_weekday=1, review_day=3)
     token = start_feed(alice)
     alice.client.post(reverse(SETTINGS), {"action": "titles_on"})
 

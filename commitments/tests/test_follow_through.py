@@ -13,17 +13,12 @@ from accounts.models import User
 from commitments import charts, services
 from commitments.models import Cadence, Commitment, Kind, Result
 from commitments.occurrences import Rule
-from conftest import PASSWORD, Cast
-from privacy.keyring import PasswordKeyring
+from conftest import Cast, ring
 
 # Wednesday 11 March 2026 in Amsterdam. The eight weeks start on Mondays 19 January … 9 March.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
 DAILY = Rule(Cadence.DAILY)
 URL = reverse("commitments:follow_through")
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def daily(user: User, title: str, starts_on: date, *, shared: bool = True) -> Commitment:

@@ -15,8 +15,7 @@ from accounts.models import User
 from commitments import services
 from commitments.models import Kind, Outcome, Result
 from commitments.occurrences import month_bounds
-from conftest import PASSWORD, Cast
-from privacy.keyring import PasswordKeyring
+from conftest import Cast, ring
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -28,10 +27,6 @@ MONDAY = 0
 def _frozen() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def rhythms(

@@ -20,6 +20,7 @@ from commitments.occurrences import (
     segments,
     weeks_back,
 )
+from conftest import examples
 
 
 def schedule(rule: Rule, effective_from: date) -> Schedule:
@@ -293,7 +294,7 @@ rules = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     first=rules,
     second=st.one_of(st.none(), rules),

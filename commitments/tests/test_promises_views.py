@@ -20,9 +20,8 @@ from commitments import services
 from commitments.forms import describe_rule
 from commitments.models import Cadence, Commitment, Kind, Noticed, Outcome, Result, Schedule, Status
 from commitments.occurrences import Rule
-from conftest import PASSWORD, Cast, make_user, pair, signed_in
+from conftest import Cast, make_user, pair, ring, signed_in
 from privacy import entries
-from privacy.keyring import PasswordKeyring
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam, where every persona lives.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -36,10 +35,6 @@ NASTY = "<script>alert('x')</script> & <b>bold</b>"
 def _frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def make(

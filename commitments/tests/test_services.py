@@ -24,9 +24,8 @@ from commitments.models import (
     Status,
 )
 from commitments.occurrences import Rule
-from conftest import PASSWORD, Cast
+from conftest import Cast, ring
 from privacy import entries
-from privacy.keyring import PasswordKeyring
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -40,10 +39,6 @@ Problem = services.CommitmentProblem
 def _frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def make(

@@ -29,11 +29,10 @@ from commitments import services as commitments
 from commitments.models import Cadence, Outcome, Result
 from commitments.models import Kind as RhythmKind
 from commitments.occurrences import Rule
-from conftest import PASSWORD, Cast
+from conftest import Cast, ring
 from conversations import services
 from conversations.models import Conversation, Exchange, Item, Kind, Mode, Said, Stage
 from conversations.services import ConversationProblem, MovedOn
-from privacy.keyring import PasswordKeyring
 
 ON_POSTGRES = connection.vendor == "postgresql"
 
@@ -42,10 +41,6 @@ ON_POSTGRES = connection.vendor == "postgresql"
 Tap = Callable[[], object]
 Prepare = Callable[[], Tap]
 Runner = Callable[..., list[str]]
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def fresh(conversation: Conversation) -> Conversation:

@@ -30,7 +30,7 @@ from commitments import services as commitments
 from commitments.models import Cadence, Commitment, Outcome, Result
 from commitments.models import Kind as RhythmKind
 from commitments.occurrences import Rule
-from conftest import PASSWORD, Cast
+from conftest import Cast, ring
 from conversations import services
 from conversations.models import (
     ITEM_MAX,
@@ -49,7 +49,6 @@ from conversations.services import ConversationProblem, MovedOn
 from couples import services as couples
 from privacy import entries
 from privacy.entries import Visibility
-from privacy.keyring import PasswordKeyring
 
 # Wednesday 11 March 2026, 12:00 UTC (13:00 in Amsterdam, where everyone lives). The clock
 # ticks on from there, so steps made one after another keep their order.
@@ -61,10 +60,6 @@ ONCE = Rule(Cadence.ONCE)
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOW, tick=True) as traveller:
         yield traveller
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def fresh(conversation: Conversation) -> Conversation:

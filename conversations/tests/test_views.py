@@ -20,16 +20,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import User
 from agreements import services as agreements
 from agreements.models import Kind as AgreementKind
 from agreements.services import Terms
 from commitments.models import Commitment
-from conftest import PASSWORD, Cast
+from conftest import Cast, ring
 from conversations import services
 from conversations.models import Conversation, Item, ItemState, Kind, Mode, Stage
 from couples import services as couples
-from privacy.keyring import PasswordKeyring
 
 # Wednesday 11 March 2026, 12:00 UTC (13:00 in Amsterdam, where everyone lives).
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -43,10 +41,6 @@ ESCAPED = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;b&gt;bold
 def clock() -> Iterator[None]:
     with time_machine.travel(NOW, tick=True):
         yield
-
-
-def ring(user: User) -> PasswordKeyring:
-    return PasswordKeyring(user, PASSWORD)
 
 
 def fresh(conversation: Conversation) -> Conversation:

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
-from conftest import Cast, pair
+from conftest import Cast, examples, pair
 from couples import services as couples
 from couples.models import CoupleSpace
 from notes.models import Note
@@ -180,7 +180,7 @@ def _check_one_example(
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

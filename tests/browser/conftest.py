@@ -6,17 +6,24 @@ Helpers used by the journeys live here too: sign_up, check_a11y and screenshot.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
+
+from conftest import make_user, pair, signed_in
+from couples.models import Role
 
 # Playwright's sync API keeps an event loop running in this thread while it's started, so
 # Django would refuse the ORM calls made between browser steps. The switch is set only for
@@ -54,6 +61,10 @@ _axe = Axe()
 # Minor and moderate axe violations, and serious or critical findings axe could only mark
 # "needs review" (incomplete), don't fail a test; they're listed after the run.
 _a11y_notes: dict[str, str] = {}
+# The page states axe has already checked (see check_a11y): each state is checked once.
+_a11y_checked: set[str] = set()
+# What changes from one rendering of the same state to the next: tokens and nonces.
+_PER_RESPONSE = re.compile(r'(name="csrfmiddlewaretoken" value=|nonce=)"[^"]*"')
 
 
 @pytest.fixture(scope="package")
@@ -111,8 +122,22 @@ def new_context(browser: Browser, site: str) -> Iterator[NewContext]:
         context.close()
 
 
+def page_state(page: Page) -> str:
+    """The page as axe would see it: its address and its current DOM, less what changes
+    with every response (CSRF tokens, CSP nonces)."""
+    markup = _PER_RESPONSE.sub(r'\1""', page.content())
+    return hashlib.sha256(f"{page.url}\n{markup}".encode()).hexdigest()
+
+
 def check_a11y(page: Page) -> None:
-    """Run axe on the page as it is now; fail on any serious or critical violation."""
+    """Run axe on the page as it is now; fail on any serious or critical violation.
+
+    A state axe has already checked in this run (same address, same DOM) isn't checked
+    again: axe's answer depends on nothing else, and it is the slowest step of a journey."""
+    state = page_state(page)
+    if state in _a11y_checked:
+        return
+    _a11y_checked.add(state)
     results = _axe.run(page, options={"resultTypes": ["violations", "incomplete"]}).response
     violations, unsure = results["violations"], results["incomplete"]
     where = f"{page.url} ({page.title()})"
@@ -264,3 +289,61 @@ def pair_through_pages(
     expect(alice.get_by_role("heading", level=2, name="You and Bob")).to_be_visible()
     check_a11y(alice)
     return alice, bob
+
+
+def paired_on_server(
+    new_context: NewContext,
+    site: str,
+    *,
+    zones: tuple[str, str] = ("Europe/Amsterdam", "Europe/Amsterdam"),
+    roles: tuple[Role, Role] = (Role.REPAIRING, Role.HURT),
+) -> tuple[Page, Page]:
+    """Alice and Bob, made and paired through the services, each signed in on their own
+    phone (through the sign-in form, sent by the test client) and looking at Today.
+
+    For journeys about something else: pairing through the pages is the pairing journey's
+    subject (test_pairing_journey.py, and pair_through_pages above)."""
+    alice_user, bob_user = make_user("Alice", zones[0]), make_user("Bob", zones[1])
+    pair(alice_user, bob_user, roles)
+    pages = []
+    for user, zone, partner in ((alice_user, zones[0], "Bob"), (bob_user, zones[1], "Alice")):
+        client = signed_in(user)
+        if user is alice_user:
+            client.get("/")  # her first visit after Bob joined hands him the couple key
+        context = new_context(zone)
+        context.add_cookies(
+            [
+                {"name": name, "value": morsel.value, "url": site}
+                for name, morsel in client.cookies.items()
+            ]
+        )
+        page = context.new_page()
+        page.goto("/")
+        expect(page.get_by_role("heading", level=2, name=f"You and {partner}")).to_be_visible()
+        check_a11y(page)
+        pages.append(page)
+    return pages[0], pages[1]
+
+
+# Journeys that fix "today" when they start use the same day on every request; if the day
+# would end while they run, they run on a clock moved back to noon of that day instead of
+# sleeping until after midnight. Server and test share the process, so both see that clock.
+_travels: list[time_machine.travel] = []
+
+
+def clear_of_midnight(zone: str, margin: float = 600) -> None:
+    """Keep today's date in `zone` for the rest of the test, without waiting."""
+    now = datetime.now(ZoneInfo(zone))
+    midnight = datetime.combine(now.date() + timedelta(days=1), time.min, now.tzinfo)
+    if (midnight - now).total_seconds() >= margin:
+        return
+    travel = time_machine.travel(datetime.combine(now.date(), time(12), now.tzinfo), tick=True)
+    travel.start()
+    _travels.append(travel)
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_real_clock() -> Iterator[None]:
+    yield
+    while _travels:
+        _travels.pop().stop()

@@ -1,6 +1,6 @@
 """Agreements, in a real browser, two partners on two phones.
 
-Alice and Bob sign up and pair with an invitation link. Alice proposes a transparency
+Alice and Bob are paired on the server. Alice proposes a transparency
 agreement (the page says Tending never reads a phone or an account); Bob finds it waiting
 for him and suggests other words for how often; Alice sees what he changed, word by word,
 and accepts, so it is in effect for both; the history keeps both versions. In the monthly
@@ -32,12 +32,16 @@ from agreements.models import (
     Status,
     VersionState,
 )
-from conftest import PASSWORD
 from couples.models import Membership, Role
-from tests.browser.conftest import NewContext, check_a11y, pair_through_pages, screenshot
+from tests.browser.conftest import (
+    NewContext,
+    check_a11y,
+    clear_of_midnight,
+    paired_on_server,
+    screenshot,
+)
 from tests.browser.test_checkins_journey import (
     SHAME,
-    clear_of_midnight,
     fits_the_phone,
     heading,
     none_of,
@@ -128,8 +132,9 @@ def test_an_agreement_proposed_revised_accepted_reviewed_and_a_concern_answered(
     started = time.monotonic()
     clear_of_midnight(ZONE)  # the review is this month's, in the partners' zone
 
-    # 1. Alice (repairing) and Bob (hurt) sign up and pair, each on their own phone.
-    alice, bob = pair_through_pages(new_context, site, PASSWORD, zones=(ZONE, ZONE))
+    # 1. Alice (repairing) and Bob (hurt) are paired on the server (pairing has its own
+    #    journey), each on their own phone.
+    alice, bob = paired_on_server(new_context, site, zones=(ZONE, ZONE))
     alice_user = User.objects.get(email="alice@example.test")
     bob_user = User.objects.get(email="bob@example.test")
     assert Membership.objects.current().get(user=alice_user).role == Role.REPAIRING

@@ -12,10 +12,8 @@ journal; Bob's pages show none of it. Axe runs on every page visited.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -29,7 +27,7 @@ from couples.models import Role
 from privacy import entries
 from privacy.entries import Visibility
 from privacy.keyring import PasswordKeyring
-from tests.browser.conftest import NewContext, check_a11y, screenshot
+from tests.browser.conftest import NewContext, check_a11y, clear_of_midnight, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -67,16 +65,6 @@ def bob_ratings(weeks_ago: int) -> Ratings:
 OF = (10, 10, 5)  # the top of each scale, as the history writes it
 ALICE_NOW = alice_ratings(0)  # what she taps today: this week stays whole
 BOB_NOW = bob_ratings(0)
-
-
-def clear_of_midnight(zone: str, margin: float = 120) -> None:
-    """Wait for the next day if it's less than `margin` seconds away in `zone`: the journey
-    fixes today when it starts, and the pages work it out again on every request."""
-    now = datetime.now(ZoneInfo(zone))
-    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo)
-    left = (midnight - now).total_seconds()
-    if left < margin:
-        time.sleep(left + 1)
 
 
 def weeks_ago(day: date, today: date) -> int:

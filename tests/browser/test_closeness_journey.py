@@ -1,10 +1,11 @@
 """The closeness path, in a real browser, two partners on two phones.
 
-Alice and Bob sign up and pair through the pages. Each answers a dozen steps privately and
-differently; each then finds only the steps both said yes to, and nothing else about the
-other's answers. Bob pauses: Alice sees only "paused for now"; Bob resumes. Alice plans a
-moment about an hour ahead, Bob says yes, the consent check-in is there for both at once;
-Alice leaves it for now, and Bob sees only that it is off for now, not who called it off.
+Alice and Bob are paired on the server (the pairing journey tests the pages). Each answers a
+dozen steps privately and differently; each then finds only the steps both said yes to, and
+nothing else about the other's answers. Bob pauses: Alice sees only "paused for now"; Bob
+resumes. Alice plans a moment about an hour ahead, Bob says yes, the consent check-in is
+there for both at once; Alice leaves it for now, and Bob sees only that it is off for now,
+not who called it off.
 Axe runs on every page visited.
 """
 
@@ -20,8 +21,8 @@ from playwright.sync_api import Locator, Page, expect
 
 from accounts.models import User
 from closeness.models import Moment, MomentState, Pause
-from conftest import PASSWORD
-from tests.browser.conftest import NewContext, check_a11y, pair_through_pages, screenshot
+from couples.models import Role
+from tests.browser.conftest import NewContext, check_a11y, paired_on_server, screenshot
 from tests.browser.test_checkins_journey import fits_the_phone, heading, said, visit
 
 pytestmark = pytest.mark.browser
@@ -145,13 +146,10 @@ def to_closeness(page: Page) -> None:
 
 
 def pair_up(new_context: NewContext, site: str) -> tuple[Page, Page]:
-    """Paired through the pages, in two time zones, both choosing "both of us"."""
-    pair = pair_through_pages(
-        new_context,
-        site,
-        PASSWORD,
-        zones=(ALICE_ZONE, BOB_ZONE),
-        roles=("Both of us", "Both of us"),
+    """Paired on the server (the pairing journey tests the pages), in two time zones,
+    both "both of us"."""
+    pair = paired_on_server(
+        new_context, site, zones=(ALICE_ZONE, BOB_ZONE), roles=(Role.BOTH, Role.BOTH)
     )
     assert User.objects.get(email="alice@example.test").time_zone == ALICE_ZONE
     assert User.objects.get(email="bob@example.test").time_zone == BOB_ZONE

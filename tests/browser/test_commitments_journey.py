@@ -9,9 +9,7 @@ parses, with recurrence rules and without her words.
 from __future__ import annotations
 
 import re
-import time
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -22,7 +20,7 @@ from commitments.forms import WEEKDAY_NAMES, ordinal
 from commitments.models import Commitment, Kind, Noticed, Outcome, Result
 from commitments.services import local_today
 from conftest import PASSWORD, make_user, pair
-from tests.browser.conftest import NewContext, check_a11y, screenshot
+from tests.browser.conftest import NewContext, check_a11y, clear_of_midnight, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -34,18 +32,6 @@ REVIEW = "Monthly review of our agreements"
 ZONE = "Europe/Amsterdam"
 # Words a calm page never uses about a missed day.
 SHAME = re.compile(r"\b(fail\w*|shame\w*|bad|brok\w*|streak|disappoint\w*)\b", re.IGNORECASE)
-
-
-def clear_of_midnight(zone: str, margin: float = 60) -> None:
-    """Wait for the next day if it's less than `margin` seconds away in `zone`.
-
-    The journey fixes today and yesterday when it starts, and the pages work them out again
-    on every request: it must not run across midnight in the partners' zone."""
-    now = datetime.now(ZoneInfo(zone))
-    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), now.tzinfo)
-    left = (midnight - now).total_seconds()
-    if left < margin:
-        time.sleep(left + 1)
 
 
 def heading(page: Page, text: str | re.Pattern[str]) -> None:

@@ -1,6 +1,6 @@
 """The weekly conversation, in a real browser, two partners on two phones.
 
-Alice and Bob sign up and pair through the pages. Alice starts the weekly conversation, each
+Alice and Bob are paired on the server. Alice starts the weekly conversation, each
 on their own device; Bob finds it waiting for him on Today and opens it. From then on
 neither page is reloaded: each screen follows the other's steps by itself. Alice chooses to
 speak first and types a few words to anchor what she says; the wording aid notices "you
@@ -28,11 +28,15 @@ from playwright.sync_api import Locator, Page, expect
 
 from accounts.models import User
 from commitments.models import Cadence, Commitment, Schedule
-from conftest import PASSWORD
 from conversations.models import Conversation, Exchange, Item, ItemState, Kind, Mode, Said, Stage
-from tests.browser.conftest import NewContext, check_a11y, pair_through_pages, screenshot
-from tests.browser.test_checkins_journey import (
+from tests.browser.conftest import (
+    NewContext,
+    check_a11y,
     clear_of_midnight,
+    paired_on_server,
+    screenshot,
+)
+from tests.browser.test_checkins_journey import (
     fits_the_phone,
     heading,
     said,
@@ -190,8 +194,9 @@ def test_a_weekly_conversation_on_two_phones_with_a_pause_ending_in_two_commitme
     today = datetime.now(ZoneInfo(ZONE)).date()
     follow = Follow()
 
-    # 1. Alice and Bob sign up and pair, each on their own phone.
-    alice, bob = pair_through_pages(new_context, site, PASSWORD, zones=(ZONE, ZONE))
+    # 1. Alice and Bob are paired on the server (pairing has its own journey), each on
+    #    their own phone.
+    alice, bob = paired_on_server(new_context, site, zones=(ZONE, ZONE))
     alice_user = User.objects.get(email="alice@example.test")
     bob_user = User.objects.get(email="bob@example.test")
 
