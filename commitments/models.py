@@ -43,6 +43,10 @@ class Result(models.TextChoices):
     MISSED = "missed", "Missed"
 
 
+# Every kind but the daily check-in rhythm (see Commitment.PARTNER_SEES_WHEN).
+PARTNER_MAY_SEE_KINDS = (Kind.PROMISE, Kind.CONVERSATION, Kind.REVIEW)
+
+
 class Commitment(Entry):
     title = EncryptedField(max_length=TITLE_MAX)
     details = EncryptedField(max_length=DETAILS_MAX, null=True, blank=True)
@@ -56,6 +60,9 @@ class Commitment(Entry):
     revision = models.PositiveIntegerField(default=1)
 
     JOINT_LOOKUP = "joint"
+    # Whether someone checked in is theirs to share, like the check-in itself (rule 2): a
+    # person's own check-in rhythm never reaches the partner's calendar, feed or Today.
+    PARTNER_SEES_WHEN = {"kind__in": PARTNER_MAY_SEE_KINDS}
 
     class Meta:
         ordering = ("created_at",)
@@ -115,6 +122,7 @@ class Outcome(Entry):
     will_change = EncryptedField(max_length=REFLECTION_MAX, null=True, blank=True)
 
     JOINT_LOOKUP = "commitment__joint"
+    PARTNER_SEES_WHEN = {"commitment__kind__in": PARTNER_MAY_SEE_KINDS}
 
     class Meta:
         constraints = (
@@ -136,6 +144,8 @@ class Noticed(Entry):
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="noticed")
     on_date = models.DateField()
     note = EncryptedField(max_length=NOTICED_MAX, null=True, blank=True)
+
+    PARTNER_SEES_WHEN = {"commitment__kind__in": PARTNER_MAY_SEE_KINDS}
 
     class Meta:
         verbose_name_plural = "noticed"

@@ -405,7 +405,8 @@ def set_rhythms(
                 starts_on=today,
                 kind=kind,
                 joint=joint,
-                shared=paired,
+                # A check-in rhythm is its person's own (rule 2); joint ones are shared.
+                shared=paired and joint,
             )
         elif Rule.of(existing.schedules.all()[len(existing.schedules.all()) - 1]) != wanted:
             change_cadence(ring, existing, expected_revision=existing.revision, rule=wanted)

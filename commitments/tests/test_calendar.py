@@ -169,12 +169,12 @@ def test_filters_by_person_and_kind(cast: Cast) -> None:
     assert everything == {"Text when running late", "Cook on Fridays", *rhythms}
     # Joint rhythms belong to both of them, so either person's view keeps them.
     assert mine == {"Text when running late", *rhythms}
-    assert bobs == {"Cook on Fridays", "Daily check-in", *rhythms}
+    # Whether Bob checked in is his to share (rule 2): his check-in rhythm never shows here.
+    assert bobs == {"Cook on Fridays", "Weekly conversation", "Monthly review of our agreements"}
     assert titles_in(checkins) == {"Daily check-in"}
     whose = {w for block in days_of(checkins).values() for _, _, w in shown(block)}
-    assert whose == {"", "Bob"}
-    whose = {w for block in days_of(bobs_checkins).values() for _, _, w in shown(block)}
-    assert whose == {"Bob"}
+    assert whose == {"only you"}
+    assert titles_in(bobs_checkins) == set()
     assert {s[0] for b in days_of(conversations).values() for s in shown(b)} == {
         "Weekly conversation"
     }
@@ -182,6 +182,29 @@ def test_filters_by_person_and_kind(cast: Cast) -> None:
     assert f'href="{month_url(2026, 4, "?kind=conversation")}"' in conversations
     assert f'href="{month_url(2026, 2, "?kind=conversation")}"' in conversations
     assert '<option value="conversation" selected>' in conversations
+
+
+def test_the_partners_check_in_rhythm_never_reaches_the_calendar_even_if_shared(
+    cast: Cast,
+) -> None:
+    """Rule 2: "Daily check-in · not marked yet · Bob" told Alice whether Bob checked in."""
+    with time_machine.travel(NOW, tick=False):
+        # Even one made shared before this rule (as rhythms were) stays Bob's alone.
+        rhythm = services.create_commitment(
+            ring(cast.bob.user),
+            title="Daily check-in",
+            rule=DAILY,
+            starts_on=date(2026, 3, 1),
+            kind=Kind.CHECKIN,
+            shared=True,
+        )
+        services.record_outcome(ring(cast.bob.user), rhythm, date(2026, 3, 10), Result.KEPT)
+        alices = page(cast.alice.client, reverse("commitments:calendar"))
+        bobs = page(cast.bob.client, reverse("commitments:calendar"))
+        alices_list = page(cast.alice.client, reverse("commitments:list"))
+    assert "Daily check-in" not in titles_in(alices) and "Daily check-in" not in alices_list
+    assert "Daily check-in" in titles_in(bobs)
+    assert not Outcome.objects.visible_to(cast.alice.user).exists()
 
 
 def test_a_filter_value_it_does_not_know_gets_a_plain_message_and_everything(cast: Cast) -> None:

@@ -156,10 +156,12 @@ def new_data(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def test_the_new_form_starts_today_in_the_persons_zone_and_shares_by_default(cast: Cast) -> None:
+def test_the_new_form_starts_today_in_the_persons_zone_and_private_by_default(cast: Cast) -> None:
     html = page(cast.alice.client.get(NEW))
     assert f'value="{TODAY.isoformat()}"' in html
-    assert re.search(r'<input type="radio" name="sharing" value="shared"[^>]*checked', html)
+    # Rule 1: nothing is shared unless its author chooses it.
+    assert re.search(r'<input type="radio" name="sharing" value="private"[^>]*checked', html)
+    assert not re.search(r'<input type="radio" name="sharing" value="shared"[^>]*checked', html)
     assert "Keep it to myself" in html and "Shared with Bob" in html
     assert "In shorter months, the last day of the month is used." in html
     # Every input has a label or sits in a fieldset with a legend.
