@@ -443,6 +443,17 @@ class Occasion:
     def state(self) -> str:
         return self.outcome.result if self.outcome else "open"
 
+    @property
+    def anchor(self) -> str:
+        """A stable name for this occasion on a page (its card's id, a redirect's #)."""
+        return f"{self.commitment.pk}-{self.day:%Y%m%d}"
+
+
+def occasion_on(user: User, commitment: Commitment, day: date) -> Occasion | None:
+    """One occasion of a commitment this person may see, with its outcome and marks."""
+    found = occasions(user, (day, day), commitments=[commitment])
+    return found[0] if found else None
+
 
 def visible_commitments(user: User) -> QuerySet[Commitment]:
     return (

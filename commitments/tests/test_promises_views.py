@@ -590,8 +590,11 @@ def test_marking_kept_then_again_updates_the_one_outcome(cast: Cast) -> None:
     c = make(cast.alice.user)
     url = occasion_url(c, YESTERDAY)
     first = cast.alice.client.post(url, {"result": "kept"})
-    assert first.status_code == 302 and first["Location"] == detail_url(c)
-    assert "Marked as kept." in page(cast.alice.client.get(first["Location"]))
+    # Back to the commitment, at the day just marked (its place kept).
+    assert first.status_code == 302
+    assert first["Location"] == detail_url(c) + f"#day-{YESTERDAY:%Y%m%d}"
+    landed = page(cast.alice.client.get(first["Location"]))
+    assert "Marked as kept." in landed and f'id="day-{YESTERDAY:%Y%m%d}"' in landed
     cast.alice.client.post(url, {"result": "kept"})
     assert Outcome.objects.count() == 1
     data = {"result": "missed", "in_the_way": "a long day", "will_change": "set an alarm"}
@@ -787,18 +790,53 @@ def test_today_lists_own_and_joint_occasions_with_quick_marks(cast: Cast) -> Non
     assert f'href="{LIST}"' in section
 
     kept = cast.alice.client.post(occasion_url(mine, TODAY), {"result": "kept", "back": "today"})
-    assert kept.status_code == 302 and kept["Location"] == reverse("today")
+    # Bug 3: without JavaScript, back to the card's own anchor, not the top of the page.
+    anchor = f"occ-{mine.pk}-{TODAY:%Y%m%d}"
+    assert kept.status_code == 302 and kept["Location"] == reverse("today") + "#" + anchor
+    assert f'id="{anchor}"' in page(cast.alice.client.get(reverse("today")))
     missed = cast.alice.client.post(
         occasion_url(ours, TODAY), {"result": "missed", "back": "today"}
     )
-    # A miss goes on to its optional questions rather than back home.
-    assert missed["Location"] == occasion_url(ours, TODAY)
+    # A miss goes on to its optional questions, and answering them comes back to Today.
+    assert missed["Location"] == occasion_url(ours, TODAY) + "?back=today"
     follow = page(cast.alice.client.get(missed["Location"]))
     assert "Thank you for being honest about it." in follow and "What got in the way?" in follow
+    assert '<input type="hidden" name="back" value="today">' in follow
+    answered = cast.alice.client.post(
+        occasion_url(ours, TODAY),
+        {"result": "missed", "in_the_way": "a late train", "will_change": "", "back": "today"},
+    )
+    assert answered["Location"] == reverse("today") + f"#occ-{ours.pk}-{TODAY:%Y%m%d}"
     section = page(cast.alice.client.get(reverse("today"))).split('id="commitments-heading"')[1]
     section = section.split("</section>")[0]
     assert "Kept" in section and "Missed" in section and 'value="kept"' not in section
     assert bobs.pk not in {o.commitment_id for o in Outcome.objects.all()}
+
+
+def test_marking_on_today_with_htmx_swaps_only_that_card(cast: Cast) -> None:
+    """Bug 3: the page no longer reloads to the top; the one card comes back, marked."""
+    first = make(cast.alice.user, "First promise")
+    second = make(cast.alice.user, "Second promise")
+    # The form on Today asks htmx to swap only its own card.
+    html = page(cast.alice.client.get(reverse("today")))
+    assert f'hx-target="#occ-{second.pk}-{TODAY:%Y%m%d}"' in html
+    hx = {"HTTP_HX_REQUEST": "true"}
+    kept = cast.alice.client.post(
+        occasion_url(second, TODAY), {"result": "kept", "back": "today"}, **hx
+    )
+    assert kept.status_code == 200 and "HX-Request" in kept["Vary"]
+    card = kept.content.decode()
+    assert card.lstrip().startswith("<li")
+    assert f'id="occ-{second.pk}-{TODAY:%Y%m%d}"' in card
+    assert "Second promise" in card and "First promise" not in card
+    assert "Marked as kept." in card and 'value="kept"' not in card
+    assert "<html" not in card
+    partly = cast.alice.client.post(
+        occasion_url(first, TODAY), {"result": "partly", "back": "today"}, **hx
+    ).content.decode()
+    assert "Partly kept" in partly and "Say what got in the way, if you like" in partly
+    assert f"{occasion_url(first, TODAY)}?back=today" in partly
+    assert Outcome.objects.filter(commitment=first, result=Result.PARTLY).exists()
 
 
 def test_today_says_calmly_when_nothing_is_asked(cast: Cast) -> None:

@@ -17,6 +17,7 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
@@ -404,6 +405,7 @@ def _render_occasion(
         "noticed_already": mine is not None,
         "show_outcome_form": may["may_mark"] and open_to_marks,
         "show_noticed_form": may["may_notice"] and open_to_marks,
+        "back": "today" if request.GET.get("back", request.POST.get("back")) == "today" else "",
         **may,
     }
     return render(
@@ -435,20 +437,42 @@ def occasion(request: HtmxHttpRequest, commitment_id: UUID, on_date: date) -> Ht
     except (services.CommitmentProblem, entries.NotReady) as problem:
         form.add_error(None, str(problem))
         return _render_occasion(request, commitment, on_date, outcome_form=form, status=422)
-    here = reverse("commitments:occasion", args=[commitment.pk, on_date])
-    if request.POST.get("back") == "today":
-        # A quick mark from the home page: a miss still gets its optional questions.
-        if result == Result.KEPT:
-            messages.success(request, THANKS[Result.KEPT])
-            return redirect("today")
-        messages.success(
+    return _after_marking(request, commitment, on_date, Result(result))
+
+
+def _after_marking(
+    request: HtmxHttpRequest, commitment: Commitment, on_date: date, result: Result
+) -> HttpResponse:
+    """Keep the person's place. From Today: htmx swaps just the card; without JavaScript
+    the redirect lands on the card's anchor. A miss from Today then offers its optional
+    questions, and answering them comes back to the same card."""
+    user = signed_in_user(request)
+    from_today = request.POST.get("back") == "today"
+    marked = services.occasion_on(user, commitment, on_date)
+    anchor = f"occ-{marked.anchor}" if marked else ""
+    if from_today and request.htmx and marked is not None:
+        entries.reveal([marked.commitment], keyring_for(request))
+        response = render(
             request,
-            THANKS[Result(result)] + " If you'd like, say what got in the way and what you'll "
-            "change; both are optional.",
+            "commitments/_today_occasion.html",
+            {"o": marked, "just_marked": THANKS[result]},
         )
-        return redirect(here)
-    messages.success(request, THANKS[Result(result)])
-    return redirect("commitments:detail", commitment.pk)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    if from_today:
+        quick = "in_the_way" not in request.POST  # the three buttons, not the full form
+        if quick and result != Result.KEPT:
+            messages.success(
+                request,
+                THANKS[result] + " If you'd like, say what got in the way and what you'll "
+                "change; both are optional.",
+            )
+            here = reverse("commitments:occasion", args=[commitment.pk, on_date])
+            return redirect(f"{here}?back=today")
+        messages.success(request, THANKS[result])
+        return redirect(f"{reverse('today')}#{anchor}")
+    messages.success(request, THANKS[result])
+    return redirect(f"{reverse('commitments:detail', args=[commitment.pk])}#day-{on_date:%Y%m%d}")
 
 
 @require_POST
