@@ -35,6 +35,8 @@ class Status(models.TextChoices):
     ACTIVE = "active", "Active"
     PAUSED = "paused", "Paused"
     RETIRED = "retired", "Retired"
+    # A joint rhythm one partner suggested: not on until the other accepts (rule 6).
+    SUGGESTED = "suggested", "Suggested"
 
 
 class Result(models.TextChoices):
@@ -53,11 +55,15 @@ class Commitment(Entry):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PROMISE)
     # Joint rhythms (the weekly conversation, the monthly review) can be marked by either.
     joint = models.BooleanField(default=False)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     # Bumped by every edit, so a stale form is noticed instead of overwriting.
     revision = models.PositiveIntegerField(default=1)
+    # Who suggested a joint rhythm that waits for the other's yes (status SUGGESTED).
+    suggested_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     JOINT_LOOKUP = "joint"
     # Whether someone checked in is theirs to share, like the check-in itself (rule 2): a

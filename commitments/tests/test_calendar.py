@@ -156,6 +156,7 @@ def test_filters_by_person_and_kind(cast: Cast) -> None:
         promise(alice, "Text when running late", date(2026, 3, 1))
         promise(bob, "Cook on Fridays", date(2026, 3, 1), rule=Rule(Cadence.WEEKLY, weekdays=(4,)))
         services.set_rhythms(ring(alice), checkin=True, conversation_weekday=6, review_day=20)
+        # Bob chooses the same: the joint rhythms start, agreed by both (rule 6).
         services.set_rhythms(ring(bob), checkin=True, conversation_weekday=6, review_day=20)
         client = cast.alice.client
         url = reverse("commitments:calendar")

@@ -57,6 +57,15 @@ def ring(person: Persona) -> PasswordKeyring:
     return PasswordKeyring(person.user, PASSWORD)
 
 
+def agreed_rhythms(keys: PasswordKeyring, **choice: Any) -> services.Rhythms:
+    """`set_rhythms`, then the partner's same choice: joint rhythms start when both agree."""
+    services.set_rhythms(keys, **choice)
+    partner = couples.partner_of(keys.user)
+    if partner is not None:
+        services.set_rhythms(PasswordKeyring(partner, PASSWORD), **{**choice, "checkin": False})
+    return services.current_rhythms(keys.user)
+
+
 def make(
     person: Persona,
     title: str,
@@ -179,7 +188,7 @@ def test_recurrence_rules_expand_to_the_same_occasions_as_the_calendar(people: C
         ring(alice), changed, expected_revision=1, rule=Rule(Cadence.WEEKLY, weekdays=(0, 4))
     )
     mine.append(changed)
-    rhythms = services.set_rhythms(ring(alice), checkin=True, conversation_weekday=2, review_day=30)
+    rhythms = agreed_rhythms(ring(alice), checkin=True, conversation_weekday=2, review_day=30)
     mine += [r for r in (rhythms.checkin, rhythms.conversation, rhythms.review) if r]
 
     body = fetch(start_feed(alice))
@@ -251,7 +260,7 @@ def test_a_private_commitment_never_reaches_the_partners_feed(people: Cast) -> N
     shared = make(
         alice, "Alice's promise to Bob", Rule(Cadence.DAILY), date(2025, 1, 1), shared=True
     )
-    rhythms = services.set_rhythms(ring(alice), checkin=True, conversation_weekday=6, review_day=1)
+    rhythms = agreed_rhythms(ring(alice), checkin=True, conversation_weekday=6, review_day=1)
     assert rhythms.conversation and rhythms.review and rhythms.checkin
     joint = {str(rhythms.conversation.pk), str(rhythms.review.pk)}
 
@@ -283,9 +292,7 @@ def test_a_private_commitment_never_reaches_the_partners_feed(people: Cast) -> N
 
 def test_a_commitment_made_private_again_leaves_the_partners_feed(people: Cast) -> None:
     alice, bob = people.alice, people.bob
-    rhythms = services.set_rhythms(
-        ring(alice), checkin=False, conversation_weekday=2, review_day=None
-    )
+    rhythms = agreed_rhythms(ring(alice), checkin=False, conversation_weekday=2, review_day=None)
     assert rhythms.conversation
     bob_token = start_feed(bob)
     assert bob.client.post(reverse(SETTINGS), {"action": "titles_on"}).status_code == 302
@@ -304,9 +311,7 @@ def test_when_a_partner_leaves_the_joint_rhythms_leave_both_feeds(
 ) -> None:
     alice, bob = people.alice, people.bob
     own = make(alice, "Alice's own", Rule(Cadence.DAILY), date(2025, 1, 1))
-    rhythms = services.set_rhythms(
-        ring(alice), checkin=False, conversation_weekday=2, review_day=15
-    )
+    rhythms = agreed_rhythms(ring(alice), checkin=False, conversation_weekday=2, review_day=15)
     assert rhythms.conversation and rhythms.review
     alice_token, bob_token = start_feed(alice), start_feed(bob)
     bob.client.post(reverse(SETTINGS), {"action": "titles_on"})
@@ -331,7 +336,7 @@ def test_by_default_the_feed_shows_kinds_and_dates_only(people: Cast) -> None:
     make(alice, titles[0], Rule(Cadence.DAILY), date(2025, 1, 1))
     make(alice, titles[1], Rule(Cadence.WEEKLY, weekdays=(6,)), date(2025, 1, 1), shared=True)
     make(alice, titles[2], Rule(Cadence.ONCE), date(2025, 4, 2))
-    services.set_rhythms(ring(alice), checkin=True, conversation_weekday=1, review_day=3)
+    agreed_rhythms(ring(alice), checkin=True, conversation_weekday=1, review_day=3)
     body = fetch(start_feed(alice))
     assert summaries(body) == {
         "Commitment",
@@ -523,7 +528,7 @@ def test_an_unknown_action_changes_nothing(people: Cast) -> None:
 def test_feed_queries_do_not_grow_with_commitments(people: Cast) -> None:
     alice = people.alice
     make(alice, "One", Rule(Cadence.DAILY), date(2025, 1, 1))
-    services.set_rhythms(ring(alice), checkin=True, conversation_weekday=1, review_day=3)
+    agreed_rhythms(ring(alice), checkin=True, conversation_weekday=1, review_day=3)
     token = start_feed(alice)
     alice.client.post(reverse(SETTINGS), {"action": "titles_on"})
 

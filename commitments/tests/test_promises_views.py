@@ -21,6 +21,7 @@ from commitments.forms import describe_rule
 from commitments.models import Cadence, Commitment, Kind, Noticed, Outcome, Result, Schedule, Status
 from commitments.occurrences import Rule
 from conftest import PASSWORD, Cast, make_user, pair, signed_in
+from couples import services as couples
 from privacy import entries
 from privacy.keyring import PasswordKeyring
 
@@ -737,21 +738,72 @@ def test_switching_the_rhythms_on_and_off(cast: Cast) -> None:
     assert set(made) == {Kind.CHECKIN, Kind.CONVERSATION, Kind.REVIEW}
     assert made[Kind.CONVERSATION].joint and made[Kind.REVIEW].joint
     assert not made[Kind.CHECKIN].joint
+    assert made[Kind.CONVERSATION].status == Status.SUGGESTED  # until Bob says yes
     listing = page(cast.bob.client.get(LIST))
-    assert "Weekly on Sunday" in listing
-    assert "Monthly on the 31st (the last day in shorter months)" in listing
-    # The form shows what is on now.
+    assert "Alice suggested: Weekly conversation, weekly on sunday." in listing
+    assert "monthly on the 31st (the last day in shorter months)" in listing
+    # The form shows what is chosen now.
     html = page(cast.alice.client.get(RHYTHMS))
     assert re.search(r'<option value="6" selected>', html)
     assert re.search(r'<option value="31" selected>', html)
     assert re.search(r'<input type="checkbox" name="checkin"[^>]*checked', html)
-    # Bob moves the conversation to Saturday; alice switches off her check-in.
+    # Bob says yes to both by choosing the same; then moves the conversation to Saturday.
+    cast.bob.client.post(RHYTHMS, {"conversation_weekday": "6", "review_day": "31"})
+    assert Commitment.objects.get(kind=Kind.CONVERSATION).status == Status.ACTIVE
     cast.bob.client.post(RHYTHMS, {"conversation_weekday": "5", "review_day": "31"})
     conversation = Commitment.objects.get(kind=Kind.CONVERSATION)
     assert conversation.schedules.last().weekday_list == [5]  # type: ignore[union-attr]
     cast.alice.client.post(RHYTHMS, {"conversation_weekday": "5", "review_day": ""})
     assert Commitment.objects.get(kind=Kind.CHECKIN).status == Status.PAUSED
     assert Commitment.objects.get(kind=Kind.REVIEW).status == Status.PAUSED
+
+
+def test_a_suggested_rhythm_waits_calmly_for_the_partners_answer(cast: Cast) -> None:
+    """Rule 6, through the pages: a suggestion on Today and the list; yes or not now."""
+    done = cast.alice.client.post(RHYTHMS, {"conversation_weekday": "6", "review_day": "20"})
+    assert "starts once Bob says yes too" in page(cast.alice.client.get(done["Location"]))
+    today = page(cast.bob.client.get(reverse("today")))
+    waiting = today.split('id="waiting-heading"')[1].split("</section>")[0]
+    assert "Alice suggested a rhythm for the two of you: Weekly conversation" in waiting
+    # Nothing is on yet: no occasion on anyone's Today or calendar.
+    assert Outcome.objects.count() == 0
+    assert "Weekly conversation" not in today.split('id="commitments-heading"')[1]
+    assert (
+        "Weekly conversation"
+        not in page(cast.alice.client.get(reverse("today"))).split('id="commitments-heading"')[1]
+    )
+    talk = Commitment.objects.get(kind=Kind.CONVERSATION)
+    review = Commitment.objects.get(kind=Kind.REVIEW)
+    url = reverse("commitments:suggestion", args=[talk.pk])
+    # Not hers to answer, and another couple's is a 404.
+    cast.alice.client.post(url, {"answer": "yes"})
+    assert Commitment.objects.get(pk=talk.pk).status == Status.SUGGESTED
+    assert cast.carol.client.post(url, {"answer": "yes"}).status_code == 404
+    odd = cast.bob.client.post(url, {"answer": "maybe"})
+    assert odd.status_code == 302 and Commitment.objects.get(pk=talk.pk).status == Status.SUGGESTED
+    yes = cast.bob.client.post(url, {"answer": "yes", "back": "today"})
+    assert yes["Location"] == reverse("today")
+    assert Commitment.objects.get(pk=talk.pk).status == Status.ACTIVE
+    cast.bob.client.post(reverse("commitments:suggestion", args=[review.pk]), {"answer": "no"})
+    assert Commitment.objects.get(pk=review.pk).status == Status.RETIRED
+    assert "Waiting for you" not in page(cast.bob.client.get(reverse("today")))
+
+
+def test_after_the_partner_left_lists_no_longer_speak_of_sharing(cast: Cast) -> None:
+    """Bug 11: stale "shared with your partner" and "either of you can mark it"."""
+    alice = cast.alice.user
+    shared = make(alice, "Text when late", shared=True)
+    ours = make(alice, "Our talk", joint=True)
+    before = page(cast.alice.client.get(LIST))
+    assert "shared with Bob" in before and "either of you can mark it" in before
+    couples.leave(cast.bob.user)
+    listing = page(cast.alice.client.get(LIST))
+    assert "shared with" not in listing and "either of you can mark it" not in listing
+    assert "your partner" not in listing
+    detail = page(cast.alice.client.get(detail_url(shared)))
+    assert "shared with your partner" not in detail and "Yours, kept to yourself" in detail
+    joint = page(cast.alice.client.get(detail_url(ours)))
+    assert "either of you can mark it" not in joint
 
 
 def test_rhythms_say_plainly_that_joint_ones_need_a_partner(cast: Cast) -> None:
@@ -820,7 +872,7 @@ def test_marking_on_today_with_htmx_swaps_only_that_card(cast: Cast) -> None:
     # The form on Today asks htmx to swap only its own card.
     html = page(cast.alice.client.get(reverse("today")))
     assert f'hx-target="#occ-{second.pk}-{TODAY:%Y%m%d}"' in html
-    hx = {"HTTP_HX_REQUEST": "true"}
+    hx: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
     kept = cast.alice.client.post(
         occasion_url(second, TODAY), {"result": "kept", "back": "today"}, **hx
     )
