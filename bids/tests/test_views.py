@@ -355,3 +355,15 @@ def test_the_daily_nudge_can_be_switched_off_and_on_again(cast: Cast) -> None:
     assert nudge_line not in text(alice.get(reverse("today"))), "a bad choice changes nothing"
     alice.post(reverse("bids:nudge"), {"on": "yes"})
     assert nudge_line in text(alice.get(reverse("today")))
+
+
+def test_after_the_partner_left_a_once_shared_bid_reads_as_only_yours(cast: Cast) -> None:
+    """Bug 11: the log still said "Shared with your partner" after the partner left."""
+    from couples import services as couples
+
+    note(cast.alice.user, words="at the door", shared=True)
+    assert "Shared with Bob" in text(cast.alice.client.get(LOG))
+    couples.leave(cast.bob.user)
+    log = text(cast.alice.client.get(LOG))
+    assert "Shared with" not in log and "your partner" not in log.split('id="log-heading"')[1]
+    assert "Only you" in log
