@@ -400,3 +400,24 @@ def test_page_queries_do_not_grow_with_years_of_history(cast: Cast) -> None:
         assert "Phone in the kitchen" in page(cast.alice.client, month_url(2025, 6))
     assert after == before
     assert max(after.values()) <= 14, after
+
+
+def test_on_a_phone_the_month_folds_what_came_before_and_what_is_to_come(cast: Cast) -> None:
+    """Issue 13: the phone calendar was a 9,500 px list of every day."""
+    with time_machine.travel(NOW, tick=False):
+        promise(cast.alice.user, "Text when running late", date(2026, 3, 1))
+        html = page(cast.alice.client, reverse("commitments:calendar"))
+    days = days_of(html)
+    # Wednesday 11 March: Monday 9 to today stay open; the rest folds, by CSS, on a phone.
+    assert " earlier" in days["2026-03-08"].split(">")[0]
+    for shown_day in ("2026-03-09", "2026-03-10", "2026-03-11"):
+        head = days[shown_day].split(">")[0]
+        assert " earlier" not in head and " later" not in head
+    assert " later" in days["2026-03-12"].split(">")[0]
+    assert '<details class="cal-fold cal-show-earlier"><summary>Earlier in March (8 days)' in html
+    assert (
+        '<details class="cal-fold cal-show-later"><summary>Still to come in March (20 days)' in html
+    )
+    assert 'cal-show-later" open' not in html  # folded by default
+    # Every day is still in the page, for the desktop grid.
+    assert len(days) == 31
