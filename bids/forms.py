@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from bids.models import WORDS_MAX, Kind, Response, Who
@@ -28,6 +30,29 @@ class NoteForm(forms.Form):
 
 
 class DetailForm(forms.Form):
+    """Changing a bid afterwards, by its author: every part of it can be corrected."""
+
+    who = forms.ChoiceField(
+        label="Who reached out",
+        choices=Who.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": NOT_OFFERED,
+            "required": "Please choose who reached out.",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="What kind of reach",
+        choices=Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": NOT_OFFERED, "required": "Please choose what kind."},
+    )
+    response = forms.ChoiceField(
+        label="How it was met",
+        choices=Response.choices,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": NOT_OFFERED, "required": "Please choose how it was met."},
+    )
     words = forms.CharField(
         label="A few words, if you like",
         required=False,
@@ -48,4 +73,21 @@ class DetailForm(forms.Form):
             "required": "Please give a time, or leave it as it was.",
             "invalid": "Please give a date and a time, such as 2026-03-11 18:30.",
         },
+    )
+
+    def __init__(self, *args: Any, partner: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        who: Any = self.fields["who"]
+        who.choices = [
+            (Who.ME, "I reached out"),
+            (Who.PARTNER, f"{partner or 'My partner'} reached out"),
+        ]
+
+
+class ShareForm(forms.Form):
+    """The share step: the reach alone, or with how it felt to its author."""
+
+    how = forms.ChoiceField(
+        choices=[("reach", "reach"), ("felt", "felt")],
+        error_messages={"invalid_choice": NOT_OFFERED, "required": NOT_OFFERED},
     )

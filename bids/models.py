@@ -46,6 +46,9 @@ class Bid(Entry):
     kind = EncryptedField()  # a Kind value
     response = EncryptedField()  # a Response value
     words = EncryptedField(max_length=WORDS_MAX, null=True, blank=True)
+    # Whether the partner, once it is shared, also reads how the reach felt met. Off by
+    # default: the author may share the reach alone (a shared "turned away" read as a verdict).
+    response_shared = models.BooleanField(default=False)
 
     class Meta:
         ordering = ("-noted_at",)

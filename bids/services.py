@@ -93,6 +93,35 @@ def note_bid(
     return bid, True
 
 
+def change_bid(
+    ring: Keyring,
+    bid: Bid,
+    *,
+    who: str,
+    kind: str,
+    response: str,
+    words: str,
+    at: datetime,
+) -> None:
+    """Its author corrects it afterwards: who reached out, what kind, how it was met, a few
+    words and the time. Nobody else may change it."""
+    if bid.author_id != ring.user.pk:
+        raise PermissionError("Only the author can change a bid.")
+    _check_choice(who, Who.values, "answer to who reached out")
+    _check_choice(kind, Kind.values, "kind of bid")
+    _check_choice(response, Response.values, "response")
+    check_when(at)
+    words = check_words(words)
+    values = {"who": who, "kind": kind, "response": response, "words": words or None}
+    try:
+        entries.encrypt_into(bid, ring, values)
+    except entries.NotReady as reason:
+        raise BidProblem(str(reason)) from None
+    bid.noted_at = at
+    bid.updated_at = timezone.now()
+    bid.save(update_fields=["who", "kind", "response", "words", "noted_at", "updated_at"])
+
+
 def add_detail(ring: Keyring, bid: Bid, *, words: str, at: datetime) -> None:
     """The optional second step: a few words and a different time."""
     if bid.author_id != ring.user.pk:
@@ -106,6 +135,21 @@ def add_detail(ring: Keyring, bid: Bid, *, words: str, at: datetime) -> None:
     bid.noted_at = at
     bid.updated_at = timezone.now()
     bid.save(update_fields=["words", "noted_at", "updated_at"])
+
+
+@transaction.atomic
+def share_bid(ring: Keyring, bid: Bid, *, with_response: bool) -> None:
+    """Share a bid as its author's own experience: the reach alone, or with how it felt."""
+    entries.share(bid, ring)
+    bid.response_shared = with_response
+    bid.save(update_fields=["response_shared"])
+
+
+@transaction.atomic
+def unshare_bid(ring: Keyring, bid: Bid) -> None:
+    entries.unshare(bid, ring)
+    bid.response_shared = False
+    bid.save(update_fields=["response_shared"])
 
 
 def delete_bid(ring: Keyring, bid: Bid) -> None:
@@ -126,7 +170,13 @@ def partners_shared_bids(user: User) -> QuerySet[Bid]:
 
 
 def reveal_bids(ring: Keyring, rows: Iterable[Bid]) -> list[Bid]:
-    return entries.reveal(list(rows), ring)  # type: ignore[return-value]
+    """Open bids for the reader. A partner reads how a reach was met only where its author
+    chose to share that too; otherwise it never leaves this function."""
+    opened: list[Bid] = entries.reveal(list(rows), ring)  # type: ignore[assignment]
+    for bid in opened:
+        if bid.author_id != ring.user.pk and not bid.response_shared:
+            bid.plain.pop("response", None)
+    return opened
 
 
 def noted_today(user: User) -> bool:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bids import charts, services
-from bids.forms import NOT_OFFERED, DetailForm, NoteForm
+from bids.forms import NOT_OFFERED, DetailForm, NoteForm, ShareForm
 from bids.models import Bid, Kind, Response, Who
 from privacy import entries
 from privacy.access import own_or_404, visible_or_404
@@ -102,7 +102,10 @@ def _save(request: HtmxHttpRequest) -> HttpResponse:
     if created:
         messages.success(request, "Noted. Thank you for noticing.")
     else:
-        messages.info(request, "That bid was already noted, so nothing was added.")
+        messages.info(
+            request,
+            "That bid was already noted, so nothing was added. You can change it here.",
+        )
     return redirect("bids:more", bid_id=bid.pk)
 
 
@@ -117,10 +120,13 @@ def _render_more(
     mine = bid.author_id == user.pk
     if form is None and mine and not (bid.unreadable or bid.waiting):
         initial = {
+            "who": bid.plain.get("who"),
+            "kind": bid.plain.get("kind"),
+            "response": bid.plain.get("response"),
             "words": bid.plain.get("words") or "",
             "when": timezone.localtime(bid.noted_at).replace(second=0, microsecond=0),
         }
-        form = DetailForm(initial=initial)
+        form = DetailForm(initial=initial, partner=services.partner_name(user))
     partner = services.partner_name(user)
     row = _row(bid, mine=mine, partner=partner or "")
     context = {"bid": bid, "row": row, "form": form, "partner": partner, "mine": mine}
@@ -135,20 +141,24 @@ def more(request: HtmxHttpRequest, bid_id: UUID) -> HttpResponse:
     if request.method != "POST":
         return _render_more(request, visible_or_404(Bid, user, bid_id))
     bid = own_or_404(Bid, user, bid_id)
-    form = DetailForm(request.POST)
+    form = DetailForm(request.POST, partner=services.partner_name(user))
     if not form.is_valid():
         return _render_more(request, bid, form, status=422)
     try:
-        services.add_detail(
+        services.change_bid(
             keyring_for(request),
             bid,
+            who=form.cleaned_data["who"],
+            kind=form.cleaned_data["kind"],
+            response=form.cleaned_data["response"],
             words=form.cleaned_data["words"],
             at=form.cleaned_data["when"],
         )
     except services.BidProblem as problem:
         form.add_error(None, str(problem))
         return _render_more(request, own_or_404(Bid, user, bid_id), form, status=422)
-    messages.success(request, "Kept.")
+    # "Saved", not "Kept": kept is what a commitment is.
+    messages.success(request, "Saved.")
     return redirect("bids:log")
 
 
@@ -163,6 +173,18 @@ def delete(request: HtmxHttpRequest, bid_id: UUID) -> HttpResponse:
 # -- the log and the rates -------------------------------------------------------------------
 
 
+# How a shared bid reads to the partner: its author's own experience, in the first person,
+# never a verdict on the reader. Keyed by (who reached out, how it was met).
+FELT_WORDS = {
+    (Who.ME, Response.TOWARD): "It felt met to me.",
+    (Who.ME, Response.AWAY): "It felt missed to me.",
+    (Who.ME, Response.AGAINST): "It felt pushed away to me.",
+    (Who.PARTNER, Response.TOWARD): "I turned toward it.",
+    (Who.PARTNER, Response.AWAY): "I missed it, or let it pass.",
+    (Who.PARTNER, Response.AGAINST): "I turned against it.",
+}
+
+
 @dataclass(frozen=True)
 class Row:
     bid: Bid
@@ -170,6 +192,7 @@ class Row:
     who: str  # who reached out, as the author saw it, named for the reader
     kind: str
     response: str
+    felt: str = ""  # for the partner: how it felt, in the author's own words
 
 
 def _row(bid: Bid, *, mine: bool, partner: str = "") -> Row:
@@ -182,12 +205,14 @@ def _row(bid: Bid, *, mine: bool, partner: str = "") -> Row:
         )
     else:  # the partner's own perspective: "me" is them
         who = f"{partner} reached out" if plain.get("who") == Who.ME else "You reached out"
+    response = plain.get("response", "")
     return Row(
         bid,
         mine,
         who,
         KIND_WORDS.get(plain.get("kind", ""), ""),
-        RESPONSE_WORDS.get(plain.get("response", ""), ""),
+        RESPONSE_WORDS.get(response, "") if mine else "",
+        "" if mine else FELT_WORDS.get((plain.get("who", ""), response), ""),
     )
 
 
@@ -267,28 +292,50 @@ def _back_to_log(request: HtmxHttpRequest) -> HttpResponse:
     return redirect(url)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def share(request: HtmxHttpRequest, bid_id: UUID) -> HttpResponse:
+    """The share step: says how the bid will read to the partner, and lets its author share
+    the reach alone or with how it felt to them."""
     user = signed_in_user(request)
+    if request.method == "GET":
+        seen = visible_or_404(Bid, user, bid_id)
+        if seen.author_id != user.pk:  # the partner reading a shared bid: its own page
+            return redirect("bids:more", bid_id=seen.pk)
     bid = own_or_404(Bid, user, bid_id)
-    try:
-        entries.share(bid, keyring_for(request))
-    except entries.NotReady as reason:
-        messages.error(request, str(reason))
-    else:
-        name = services.partner_name(user) or "your partner"
-        messages.success(
-            request,
-            f"Shared with {name}, as your view. You can stop sharing at any time.",
-        )
-    return _back_to_log(request)
+    name = services.partner_name(user)
+    form = ShareForm(request.POST) if request.method == "POST" else None
+    if form is not None and form.is_valid():
+        with_response = form.cleaned_data["how"] == "felt"
+        try:
+            services.share_bid(keyring_for(request), bid, with_response=with_response)
+        except entries.NotReady as reason:
+            messages.error(request, str(reason))
+        else:
+            messages.success(
+                request,
+                f"Shared with {name or 'your partner'}, as your own view. "
+                "You can stop sharing at any time.",
+            )
+        return _back_to_log(request)
+    (opened,) = services.reveal_bids(keyring_for(request), [bid])
+    plain = opened.plain
+    context = {
+        "bid": opened,
+        "partner": name or "your partner",
+        "row": _row(opened, mine=True, partner=name or ""),
+        "reach": _row(opened, mine=False, partner=user.display_name),
+        "felt": FELT_WORDS.get((plain.get("who", ""), plain.get("response", "")), ""),
+        "page_number": request.POST.get("page") or request.GET.get("page", ""),
+        "problem": NOT_OFFERED if form is not None and request.POST.get("how") else "",
+    }
+    return render(request, "bids/share.html", context, status=400 if context["problem"] else 200)
 
 
 @require_POST
 def unshare(request: HtmxHttpRequest, bid_id: UUID) -> HttpResponse:
     bid = own_or_404(Bid, signed_in_user(request), bid_id)
     try:
-        entries.unshare(bid, keyring_for(request))
+        services.unshare_bid(keyring_for(request), bid)
     except entries.NotReady as reason:
         messages.error(request, str(reason))
     else:

@@ -235,7 +235,8 @@ class NewCommitmentForm(CadenceForm):
     sharing = forms.ChoiceField(
         label="Who sees it",
         widget=forms.RadioSelect,
-        initial="shared",
+        # Private by default (rule 1): nothing is shared unless its author chooses.
+        initial="private",
         error_messages={
             "required": "Choose who sees it.",
             "invalid_choice": "Choose who sees it.",
@@ -265,8 +266,8 @@ class NewCommitmentForm(CadenceForm):
             field = self.fields["sharing"]
             assert isinstance(field, forms.ChoiceField)
             field.choices = [
-                ("shared", f"Shared with {partner.display_name}"),
                 ("private", "Keep it to myself"),
+                ("shared", f"Shared with {partner.display_name}"),
             ]
 
     @property

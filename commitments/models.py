@@ -35,6 +35,8 @@ class Status(models.TextChoices):
     ACTIVE = "active", "Active"
     PAUSED = "paused", "Paused"
     RETIRED = "retired", "Retired"
+    # A joint rhythm one partner suggested: not on until the other accepts (rule 6).
+    SUGGESTED = "suggested", "Suggested"
 
 
 class Result(models.TextChoices):
@@ -43,19 +45,30 @@ class Result(models.TextChoices):
     MISSED = "missed", "Missed"
 
 
+# Every kind but the daily check-in rhythm (see Commitment.PARTNER_SEES_WHEN).
+PARTNER_MAY_SEE_KINDS = (Kind.PROMISE, Kind.CONVERSATION, Kind.REVIEW)
+
+
 class Commitment(Entry):
     title = EncryptedField(max_length=TITLE_MAX)
     details = EncryptedField(max_length=DETAILS_MAX, null=True, blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PROMISE)
     # Joint rhythms (the weekly conversation, the monthly review) can be marked by either.
     joint = models.BooleanField(default=False)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     # Bumped by every edit, so a stale form is noticed instead of overwriting.
     revision = models.PositiveIntegerField(default=1)
+    # Who suggested a joint rhythm that waits for the other's yes (status SUGGESTED).
+    suggested_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     JOINT_LOOKUP = "joint"
+    # Whether someone checked in is theirs to share, like the check-in itself (rule 2): a
+    # person's own check-in rhythm never reaches the partner's calendar, feed or Today.
+    PARTNER_SEES_WHEN = {"kind__in": PARTNER_MAY_SEE_KINDS}
 
     class Meta:
         ordering = ("created_at",)
@@ -115,6 +128,7 @@ class Outcome(Entry):
     will_change = EncryptedField(max_length=REFLECTION_MAX, null=True, blank=True)
 
     JOINT_LOOKUP = "commitment__joint"
+    PARTNER_SEES_WHEN = {"commitment__kind__in": PARTNER_MAY_SEE_KINDS}
 
     class Meta:
         constraints = (
@@ -136,6 +150,8 @@ class Noticed(Entry):
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="noticed")
     on_date = models.DateField()
     note = EncryptedField(max_length=NOTICED_MAX, null=True, blank=True)
+
+    PARTNER_SEES_WHEN = {"commitment__kind__in": PARTNER_MAY_SEE_KINDS}
 
     class Meta:
         verbose_name_plural = "noticed"

@@ -137,6 +137,26 @@ def message(counts: dict[str, int]) -> tuple[str, str]:
     return SUBJECT, body
 
 
+@dataclass(frozen=True)
+class Preview:
+    """What this person's own email would say on `day`: built by `message`, as it is sent."""
+
+    day: date
+    subject: str
+    body: str
+    holds_nothing: bool
+
+
+def preview(user: User, now: datetime | None = None) -> Preview:
+    """This person's email for the day of their next reminder (today while it is off)."""
+    setting = setting_for(user)
+    local_now = (now or timezone.now()).astimezone(user.zone)
+    day = next_reminder(setting, now) or local_now.date()
+    counts = today_counts(user, day)
+    subject, body = message(counts) if counts else (SUBJECT, "")
+    return Preview(day, subject, body, holds_nothing=not counts)
+
+
 # -- planning (the worker) ------------------------------------------------------------------
 
 

@@ -208,13 +208,24 @@ def change_cadence(
 
 
 @transaction.atomic
-def set_status(commitment: Commitment, status: str, *, expected_revision: int) -> None:
-    if status not in Status.values:
+def set_status(
+    commitment: Commitment, status: str, *, expected_revision: int, by: User | None = None
+) -> None:
+    """Pausing or retiring is anyone's to do alone. A joint rhythm starts again only when
+    both agree (rule 6): one partner bringing it back suggests it to the other."""
+    if status not in Status.values or status == Status.SUGGESTED:
         raise CommitmentProblem("That isn't a status a commitment can have.")
     _check_open(commitment)
     _claim_revision(commitment, expected_revision)
+    resuming = status == Status.ACTIVE and commitment.status != Status.ACTIVE
+    if commitment.joint and resuming and by is not None:
+        commitment.status = Status.SUGGESTED
+        commitment.suggested_by = by
+        commitment.save(update_fields=["status", "suggested_by"])
+        return
     commitment.status = status
-    commitment.save(update_fields=["status"])
+    commitment.suggested_by = None
+    commitment.save(update_fields=["status", "suggested_by"])
 
 
 # -- marking and noticing -------------------------------------------------------------------
@@ -372,6 +383,67 @@ def _paused_rhythm(user: User, kind: str) -> Commitment | None:
     return paused.prefetch_related("schedules").order_by("-updated_at").first()
 
 
+def rhythm_suggestions(user: User) -> list[Commitment]:
+    """Joint rhythms one of the two suggested, waiting for the other's yes."""
+    return list(
+        Commitment.objects.visible_to(user)
+        .filter(joint=True, status=Status.SUGGESTED)
+        .select_related("suggested_by")
+        .prefetch_related("schedules")
+        .order_by("created_at")
+    )
+
+
+def suggestions_for(user: User) -> list[Commitment]:
+    """The suggestions that wait for this person's answer (their partner's)."""
+    return [c for c in rhythm_suggestions(user) if c.suggested_by_id != user.pk]
+
+
+def _suggest(user: User, rhythm: Commitment) -> None:
+    rhythm.status = Status.SUGGESTED
+    rhythm.suggested_by = user
+    rhythm.save(update_fields=["status", "suggested_by"])
+
+
+def _start_from_today(rhythm: Commitment, today: date) -> None:
+    """A suggestion accepted starts on the day of the yes: the days it waited were never on.
+    Only a rhythm that has no history yet moves its start."""
+    if rhythm.starts_on < today and not rhythm.outcomes.exists():
+        schedules = list(rhythm.schedules.all())
+        if len(schedules) == 1:
+            Schedule.objects.filter(pk=schedules[0].pk).update(effective_from=today)
+        rhythm.starts_on = today
+        rhythm.save(update_fields=["starts_on"])
+
+
+def _set_aside(rhythm: Commitment) -> None:
+    """A suggestion not taken up (withdrawn, or a "not now"): a rhythm that was once on rests
+    with its history; one that never was is put away."""
+    rhythm.status = Status.PAUSED if rhythm.outcomes.exists() else Status.RETIRED
+    rhythm.suggested_by = None
+    rhythm.save(update_fields=["status", "suggested_by"])
+
+
+@transaction.atomic
+def answer_suggestion(ring: Keyring, rhythm: Commitment, *, accept: bool) -> None:
+    """The partner a joint rhythm was suggested to says yes (it starts) or not now."""
+    user = ring.user
+    _check_open(rhythm)
+    locked = Commitment.objects.select_for_update().filter(pk=rhythm.pk).first()
+    if locked is None or not locked.joint or locked.status != Status.SUGGESTED:
+        raise CommitmentProblem("This suggestion was already answered, or withdrawn.")
+    if locked.suggested_by_id == user.pk:
+        raise CommitmentProblem("This is your own suggestion; it waits for your partner.")
+    if accept:
+        locked.status = Status.ACTIVE
+        locked.suggested_by = None
+        locked.save(update_fields=["status", "suggested_by"])
+        _start_from_today(locked, local_today(user))
+    else:
+        _set_aside(locked)
+    rhythm.refresh_from_db()
+
+
 @transaction.atomic
 def set_rhythms(
     ring: Keyring,
@@ -380,50 +452,92 @@ def set_rhythms(
     conversation_weekday: int | None,
     review_day: int | None,
 ) -> Rhythms:
-    """Switch the rhythms on or off. Joint ones need a partner; off pauses, history stays."""
+    """Switch the rhythms on or off. The check-in is one's own: it starts at once. The
+    joint ones start only when both agree (rule 6): switching one on suggests it, and it
+    waits for the partner's yes; the partner choosing the same on their page is that yes.
+    Either may switch one off alone; off pauses it and keeps its history."""
     user = ring.user
     today = local_today(user)
     now = current_rhythms(user)
     paired = couples.partner_of(user) is not None
     if (conversation_weekday is not None or review_day is not None) and not paired:
         raise CommitmentProblem("The weekly conversation and monthly review need your partner.")
+    waiting = {c.kind: c for c in rhythm_suggestions(user)}
 
-    def switch(existing: Commitment | None, wanted: Rule | None, kind: str, joint: bool) -> None:
+    def last_rule(c: Commitment) -> Rule:
+        schedules = list(c.schedules.all())
+        return Rule.of(schedules[-1])
+
+    def switch_checkin(existing: Commitment | None, wanted: Rule | None) -> None:
         if wanted is None:
             if existing is not None:
                 set_status(existing, Status.PAUSED, expected_revision=existing.revision)
             return
         if existing is None:
-            existing = _paused_rhythm(user, kind)
+            existing = _paused_rhythm(user, Kind.CHECKIN)
             if existing is not None:  # switched on again: the same rhythm, its history kept
                 set_status(existing, Status.ACTIVE, expected_revision=existing.revision)
         if existing is None:
             create_commitment(
                 ring,
-                title=RHYTHM_TITLES[Kind(kind)],
+                title=RHYTHM_TITLES[Kind.CHECKIN],
                 rule=wanted,
                 starts_on=today,
-                kind=kind,
-                joint=joint,
-                shared=paired,
+                kind=Kind.CHECKIN,
+                # A check-in rhythm is its person's own (rule 2), never shared.
+                shared=False,
             )
-        elif Rule.of(existing.schedules.all()[len(existing.schedules.all()) - 1]) != wanted:
+        elif last_rule(existing) != wanted:
             change_cadence(ring, existing, expected_revision=existing.revision, rule=wanted)
 
-    switch(now.checkin, Rule(Cadence.DAILY) if checkin else None, Kind.CHECKIN, False)
-    switch(
+    def switch_joint(existing: Commitment | None, wanted: Rule | None, kind: str) -> None:
+        suggested = waiting.get(kind)
+        if wanted is None:
+            if existing is not None:
+                set_status(existing, Status.PAUSED, expected_revision=existing.revision)
+            if suggested is not None:  # withdrawn, or not taken up
+                _set_aside(suggested)
+            return
+        if existing is not None:  # already on, agreed by both
+            if last_rule(existing) != wanted:
+                change_cadence(ring, existing, expected_revision=existing.revision, rule=wanted)
+            return
+        if suggested is not None:
+            if suggested.suggested_by_id != user.pk and last_rule(suggested) == wanted:
+                answer_suggestion(ring, suggested, accept=True)  # the same choice: a yes
+                return
+            if last_rule(suggested) != wanted:
+                change_cadence(ring, suggested, expected_revision=suggested.revision, rule=wanted)
+            _suggest(user, suggested)  # a different day is a suggestion of one's own
+            return
+        rested = _paused_rhythm(user, kind)
+        if rested is not None:
+            if last_rule(rested) != wanted:
+                change_cadence(ring, rested, expected_revision=rested.revision, rule=wanted)
+            _suggest(user, rested)
+            return
+        made = create_commitment(
+            ring,
+            title=RHYTHM_TITLES[Kind(kind)],
+            rule=wanted,
+            starts_on=today,
+            kind=kind,
+            joint=True,
+        )
+        _suggest(user, made)
+
+    switch_checkin(now.checkin, Rule(Cadence.DAILY) if checkin else None)
+    switch_joint(
         now.conversation,
         Rule(Cadence.WEEKLY, weekdays=(conversation_weekday,))
         if conversation_weekday is not None
         else None,
         Kind.CONVERSATION,
-        True,
     )
-    switch(
+    switch_joint(
         now.review,
         Rule(Cadence.MONTHLY, month_day=review_day) if review_day is not None else None,
         Kind.REVIEW,
-        True,
     )
     return current_rhythms(user)
 
@@ -441,6 +555,17 @@ class Occasion:
     @property
     def state(self) -> str:
         return self.outcome.result if self.outcome else "open"
+
+    @property
+    def anchor(self) -> str:
+        """A stable name for this occasion on a page (its card's id, a redirect's #)."""
+        return f"{self.commitment.pk}-{self.day:%Y%m%d}"
+
+
+def occasion_on(user: User, commitment: Commitment, day: date) -> Occasion | None:
+    """One occasion of a commitment this person may see, with its outcome and marks."""
+    found = occasions(user, (day, day), commitments=[commitment])
+    return found[0] if found else None
 
 
 def visible_commitments(user: User) -> QuerySet[Commitment]:

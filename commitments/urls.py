@@ -12,6 +12,7 @@ urlpatterns = [
     path("commitments/<uuid:commitment_id>/edit/", promises.edit, name="edit"),
     path("commitments/<uuid:commitment_id>/cadence/", promises.cadence, name="cadence"),
     path("commitments/<uuid:commitment_id>/status/", promises.status, name="status"),
+    path("commitments/<uuid:commitment_id>/suggestion/", promises.suggestion, name="suggestion"),
     path("commitments/<uuid:commitment_id>/<isodate:on_date>/", promises.occasion, name="occasion"),
     path(
         "commitments/<uuid:commitment_id>/<isodate:on_date>/noticed/",

@@ -38,6 +38,8 @@ def today(request: HttpRequest) -> HttpResponse:
     waiting = list(agreements.waiting_for_answer(user)) if paired else []
     agreements.reveal_agreements(ring, waiting)
     consent_due, aftercare_due = closeness.today_cards(user) if paired else ([], [])
+    rhythms_suggested = commitments.suggestions_for(user) if paired else []
+    entries.reveal(rhythms_suggested, ring)
     return render(
         request,
         "tending/today.html",
@@ -59,5 +61,6 @@ def today(request: HttpRequest) -> HttpResponse:
             "items_to_confirm": conversations.items_to_confirm(user).exists(),
             "consent_due": consent_due,
             "aftercare_due": aftercare_due,
+            "rhythms_suggested": rhythms_suggested,
         },
     )

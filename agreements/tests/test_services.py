@@ -861,6 +861,10 @@ def test_finishing_by_both_marks_the_months_review_occasion_kept(
     commitments.set_rhythms(
         ring(cast.bob.user), checkin=False, conversation_weekday=None, review_day=5
     )
+    # A joint rhythm starts when both say yes (rule 6): Alice chooses the same day.
+    commitments.set_rhythms(
+        ring(cast.alice.user), checkin=False, conversation_weekday=None, review_day=5
+    )
     _frozen.move_to(NOW)
     agreement = in_effect(cast)
     services.save_review_answers(ring(cast.alice.user), {agreement.pk: (Choice.KEEP, "")})
@@ -873,9 +877,10 @@ def test_finishing_by_both_marks_the_months_review_occasion_kept(
 
 
 def test_a_review_finished_before_its_day_marks_that_days_occasion(cast: Cast) -> None:
-    commitments.set_rhythms(
-        ring(cast.alice.user), checkin=False, conversation_weekday=None, review_day=20
-    )
+    for person in (cast.alice, cast.bob):  # suggested, then the same choice: both agree
+        commitments.set_rhythms(
+            ring(person.user), checkin=False, conversation_weekday=None, review_day=20
+        )
     finish_both(cast, in_effect(cast))
     assert review_outcomes() == [(date(2026, 3, 20), Result.KEPT)]
 

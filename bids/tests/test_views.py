@@ -130,12 +130,15 @@ def test_bad_links_say_so(cast: Cast, query: dict[str, str]) -> None:
 # -- the details page -------------------------------------------------------------------------
 
 
+KEEP = {"who": "me", "kind": "touch", "response": "toward"}
+
+
 def test_words_and_time_are_added_and_escaped(cast: Cast) -> None:
     bid = note(cast.alice.user)
     url = reverse("bids:more", args=[bid.pk])
     page = text(cast.alice.client.get(url))
     assert 'value="2026-03-11T13:00"' in page  # local time in Amsterdam
-    response = cast.alice.client.post(url, {"words": NASTY, "when": "2026-03-10T19:30"})
+    response = cast.alice.client.post(url, {**KEEP, "words": NASTY, "when": "2026-03-10T19:30"})
     assert response.status_code == 302
     fresh = Bid.objects.get(pk=bid.pk)
     assert fresh.noted_at == datetime(2026, 3, 10, 18, 30, tzinfo=UTC)
@@ -155,11 +158,79 @@ def test_words_and_time_are_added_and_escaped(cast: Cast) -> None:
 def test_bad_details_change_nothing(cast: Cast, data: dict[str, str], reason: str) -> None:
     bid = note(cast.alice.user, words="as it was")
     before = Bid.objects.get(pk=bid.pk)
-    response = cast.alice.client.post(reverse("bids:more", args=[bid.pk]), data)
+    response = cast.alice.client.post(reverse("bids:more", args=[bid.pk]), {**KEEP, **data})
     assert response.status_code == 422
     assert reason in text(response)
     after = Bid.objects.get(pk=bid.pk)
     assert (after.noted_at, bytes(after.words)) == (before.noted_at, bytes(before.words))
+
+
+def test_its_author_can_correct_who_kind_and_how_it_was_met(cast: Cast) -> None:
+    """Bug 4: a bid's answer couldn't be corrected ("That bid was already noted")."""
+    data = tap(response="away")
+    first = cast.alice.client.post(NEW, data)
+    again = cast.alice.client.post(NEW, data)
+    assert first["Location"] == again["Location"]
+    page = text(cast.alice.client.get(again["Location"]))
+    assert "You can change it here." in page
+    assert 'name="response" value="away"' in page and 'name="who"' in page
+    bid = Bid.objects.get()
+    url = reverse("bids:more", args=[bid.pk])
+    changed = {
+        "who": "partner",
+        "kind": "touch",
+        "response": "toward",
+        "words": "",
+        "when": "2026-03-11T12:00",
+    }
+    # Not hers to change: Bob (even once shared with him) and another couple get a 404.
+    entries.share(bid, ring(cast.alice.user))
+    for other in (cast.bob, cast.carol):
+        assert other.client.post(url, changed).status_code == 404
+    response = cast.alice.client.post(url, changed)
+    assert response.status_code == 302
+    (opened,) = services.reveal_bids(ring(cast.alice.user), [Bid.objects.get()])
+    assert (opened.plain["who"], opened.plain["kind"], opened.plain["response"]) == (
+        "partner",
+        "touch",
+        "toward",
+    )
+    # "Saved.", not the commitments' "Kept".
+    log = text(cast.alice.client.get(response["Location"]))
+    assert "Saved." in log and "Kept." not in log
+    bad = cast.alice.client.post(url, {**changed, "response": "verdict"})
+    assert bad.status_code == 422 and "isn&#x27;t one of the choices" in text(bad)
+
+
+def test_a_shared_bid_reads_as_its_authors_own_experience(cast: Cast) -> None:
+    """Blame: "Turned away" shared to the partner read as a verdict on him."""
+    bid = note(cast.alice.user, words="at the door", response="away")
+    share_url = reverse("bids:share", args=[bid.pk])
+    step = text(cast.alice.client.get(share_url))
+    # The share step says how it will read, both ways.
+    assert "Bob will read:" in step
+    assert "Alice reached out · Touch" in step
+    assert "Alice: “It felt missed to me.”" in step
+    assert cast.bob.client.get(share_url).status_code == 404
+    # The reach alone: how it was met stays with her.
+    assert cast.alice.client.post(share_url, {"how": "reach"}).status_code == 302
+    theirs = text(cast.bob.client.get(LOG, {"whose": "partner"}))
+    detail = text(cast.bob.client.get(reverse("bids:more", args=[bid.pk])))
+    for page in (theirs, detail):
+        assert "Alice reached out · Touch" in page and "at the door" in page
+        assert "Turned away" not in page and "missed" not in page and "away" not in page
+    (opened,) = services.reveal_bids(ring(cast.bob.user), [Bid.objects.get()])
+    assert "response" not in opened.plain
+    assert "the reach only" in text(cast.alice.client.get(LOG))
+    # With how it felt: in her voice, never "Turned away" set on him.
+    cast.alice.client.post(reverse("bids:unshare", args=[bid.pk]))
+    cast.alice.client.post(share_url, {"how": "felt"})
+    theirs = text(cast.bob.client.get(LOG, {"whose": "partner"}))
+    assert "Alice: “It felt missed to me.”" in theirs and "Turned away" not in theirs
+    # A choice it doesn't offer changes nothing.
+    cast.alice.client.post(reverse("bids:unshare", args=[bid.pk]))
+    odd = cast.alice.client.post(share_url, {"how": "everything"})
+    assert odd.status_code == 400 and not Bid.objects.get().is_shared
 
 
 def test_delete_removes_only_ones_own(cast: Cast) -> None:
@@ -197,7 +268,12 @@ def test_share_and_unshare_from_the_log(cast: Cast) -> None:
     assert "Share with Bob" in text(cast.alice.client.get(LOG))
     assert cast.bob.client.post(reverse("bids:share", args=[bid.pk])).status_code == 404
     assert not Bid.objects.get(pk=bid.pk).is_shared
-    response = cast.alice.client.post(reverse("bids:share", args=[bid.pk]), {"page": "1"})
+    # Without a choice, the share step is shown and nothing is shared yet.
+    asked = cast.alice.client.post(reverse("bids:share", args=[bid.pk]), {"page": "1"})
+    assert asked.status_code == 200 and not Bid.objects.get(pk=bid.pk).is_shared
+    response = cast.alice.client.post(
+        reverse("bids:share", args=[bid.pk]), {"page": "1", "how": "reach"}
+    )
     assert response.status_code == 302 and Bid.objects.get(pk=bid.pk).is_shared
     assert "a note at lunch" in text(cast.bob.client.get(LOG, {"whose": "partner"}))
     cast.alice.client.post(reverse("bids:unshare", args=[bid.pk]))
@@ -212,7 +288,11 @@ def test_the_rates_and_the_reference(cast: Cast) -> None:
     assert "you noticed 4 reaches from Bob and turned toward 3 of them;" in page
     assert "<svg" in page and "2 of 8 weeks" not in page and "1 of 8 weeks have bids" in page
     assert "about 86% of bids" in page and "about 33%" in page
-    assert "not a target or a verdict" in page
+    # Context a person can open, not a figure set beside theirs by default.
+    reference = page.split('class="note bids-reference"')[0].rsplit("<", 1)[1]
+    assert reference.startswith("details")
+    assert "<summary>What research found about bids</summary>" in page
+    assert "isn't a target, a forecast or a verdict" in page
     assert "Gottman, J. M. &amp; DeClaire, J. (2001). The Relationship Cure. Crown." in page
     # Bob's page counts only Bob's log.
     assert "you haven&#x27;t noted any bids yet" in text(cast.bob.client.get(LOG))
@@ -270,3 +350,15 @@ def test_the_daily_nudge_can_be_switched_off_and_on_again(cast: Cast) -> None:
     assert nudge_line not in text(alice.get(reverse("today"))), "a bad choice changes nothing"
     alice.post(reverse("bids:nudge"), {"on": "yes"})
     assert nudge_line in text(alice.get(reverse("today")))
+
+
+def test_after_the_partner_left_a_once_shared_bid_reads_as_only_yours(cast: Cast) -> None:
+    """Bug 11: the log still said "Shared with your partner" after the partner left."""
+    from couples import services as couples
+
+    note(cast.alice.user, words="at the door", shared=True)
+    assert "Shared with Bob" in text(cast.alice.client.get(LOG))
+    couples.leave(cast.bob.user)
+    log = text(cast.alice.client.get(LOG))
+    assert "Shared with" not in log and "your partner" not in log.split('id="log-heading"')[1]
+    assert "Only you" in log

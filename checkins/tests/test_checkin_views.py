@@ -150,7 +150,8 @@ def test_checking_in_saves_once_thanks_calmly_and_the_form_comes_back_filled(cas
         safety="7", closeness="5", heaviness="2", moments=["good_moment"], words="a slow walk"
     )
     response = client.post(TODAY_URL, data)
-    assert response.status_code == 302 and response["Location"] == TODAY_URL
+    # Saved: back to Today, not left on the form (issue 13).
+    assert response.status_code == 302 and response["Location"] == reverse("today")
     (entry,) = CheckIn.objects.filter(author=cast.alice.user)
     assert entry.day == TODAY and entry.late is False and not entry.is_shared
     assert opened(entry.pk) == {
@@ -289,11 +290,11 @@ def test_a_missed_day_can_be_filled_in_and_is_marked_late(cast: Cast) -> None:
     assert "Check-in for Tuesday" in html and "</time> · it will show as filled in later" in html
     assert f'action="{day_url(YESTERDAY)}"' in html
     response = client.post(day_url(YESTERDAY), form_data(safety="4"))
-    assert response.status_code == 302 and response["Location"] == day_url(YESTERDAY)
+    assert response.status_code == 302 and response["Location"] == HISTORY
     entry = CheckIn.objects.get(author=cast.alice.user)
     assert entry.day == YESTERDAY and entry.late is True
+    assert "Thank you. It&#x27;s kept, marked as filled in later." in page(client.get(HISTORY))
     followed = page(client.get(day_url(YESTERDAY)))
-    assert "Thank you. It&#x27;s kept, marked as filled in later." in followed
     assert checked(followed, "safety") == ["4"]
     assert "</time> · filled in later" in followed
     assert "filled in later" in page(client.get(HISTORY))
@@ -310,7 +311,7 @@ def test_the_page_for_today_by_date_is_todays_check_in(cast: Cast) -> None:
     html = page(cast.alice.client.get(day_url(TODAY)))
     assert "Today's check-in" in html and "</time> · filled in later" not in html
     response = cast.alice.client.post(day_url(TODAY), form_data())
-    assert response["Location"] == TODAY_URL
+    assert response["Location"] == reverse("today")
     assert CheckIn.objects.get(author=cast.alice.user).late is False
 
 

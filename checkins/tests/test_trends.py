@@ -542,3 +542,20 @@ def test_a_fresh_sign_in_reads_shared_check_ins_written_by_the_service(cast: Cas
         "Over the last 12 weeks, one week has a check-in: Bob&#x27;s sense of safety was about 5"
         in html
     )
+
+
+def test_a_new_couple_gets_a_kind_first_step_not_empty_rows_and_dots(cast: Cast) -> None:
+    """Issue 13: eleven "No check-in" rows and 3 px dots for a first week."""
+    alice = cast.alice.user
+    bulk(alice, daily(THIS_MONDAY, TODAY, 6, 5, 3))
+    with time_machine.travel(NOW, tick=False):
+        html = page(cast.alice.client)
+    mine = section(html, "mine-heading")
+    assert "Your first check-ins are here." in mine
+    assert "<svg" not in mine and "No check-in" not in mine
+    assert "Safety 6" in text(mine) and "Closeness 5" in text(mine)
+    # A second week with a check-in, and the trend appears.
+    bulk(alice, daily(THIS_MONDAY - timedelta(weeks=1), THIS_MONDAY - timedelta(days=5), 5, 5, 3))
+    with time_machine.travel(NOW, tick=False):
+        html = page(cast.alice.client)
+    assert "Your first check-ins are here." not in html and "<svg" in section(html, "mine-heading")

@@ -129,11 +129,12 @@ def _day_page(request: HtmxHttpRequest, day: date) -> HttpResponse:
     except (services.CheckInProblem, entries.NotReady) as problem:
         form.add_error(None, str(problem))
         return _render_day(request, day, form=form, status=422)
+    # Done: back to the day's page (Today), or to the list a day filled in later joins.
     if late:
         messages.success(request, "Thank you. It's kept, marked as filled in later.")
-    else:
-        messages.success(request, "Thank you for checking in.")
-    return redirect(_day_url(day, services.local_today(user)))
+        return redirect("checkins:history")
+    messages.success(request, "Thank you for checking in.")
+    return redirect("today")
 
 
 @require_http_methods(["GET", "POST"])

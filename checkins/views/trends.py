@@ -40,6 +40,10 @@ class Row:
     values: tuple[str, ...]
     count: int
 
+    @property
+    def named_values(self) -> tuple[tuple[str, str], ...]:
+        return tuple(zip((m.short for m in charts.MEASURES), self.values, strict=True))
+
 
 @dataclass(frozen=True)
 class Person:
@@ -47,6 +51,16 @@ class Person:
     measures: tuple[MeasureView, ...]
     rows: tuple[Row, ...]
     has_data: bool
+    # Weeks that hold a check-in: a trend needs two before it has a shape to show.
+    weeks_with_data: int = 0
+
+    @property
+    def first_steps(self) -> bool:
+        return self.has_data and self.weeks_with_data < 2
+
+    @property
+    def filled_rows(self) -> tuple[Row, ...]:
+        return tuple(r for r in self.rows if r.count)
 
 
 @dataclass(frozen=True)
@@ -103,7 +117,8 @@ def _person(
         )
         for w in weeks
     )
-    return Person(name or "you", tuple(views), rows, any(w.count for w in weeks))
+    filled = sum(1 for w in weeks if w.count)
+    return Person(name or "you", tuple(views), rows, filled > 0, filled)
 
 
 def _evidence(

@@ -151,6 +151,7 @@ def test_filters_by_person_and_kind(cast: Cast) -> None:
         promise(alice, "Text when running late", date(2026, 3, 1))
         promise(bob, "Cook on Fridays", date(2026, 3, 1), rule=Rule(Cadence.WEEKLY, weekdays=(4,)))
         services.set_rhythms(ring(alice), checkin=True, conversation_weekday=6, review_day=20)
+        # Bob chooses the same: the joint rhythms start, agreed by both (rule 6).
         services.set_rhythms(ring(bob), checkin=True, conversation_weekday=6, review_day=20)
         client = cast.alice.client
         url = reverse("commitments:calendar")
@@ -164,12 +165,12 @@ def test_filters_by_person_and_kind(cast: Cast) -> None:
     assert everything == {"Text when running late", "Cook on Fridays", *rhythms}
     # Joint rhythms belong to both of them, so either person's view keeps them.
     assert mine == {"Text when running late", *rhythms}
-    assert bobs == {"Cook on Fridays", "Daily check-in", *rhythms}
+    # Whether Bob checked in is his to share (rule 2): his check-in rhythm never shows here.
+    assert bobs == {"Cook on Fridays", "Weekly conversation", "Monthly review of our agreements"}
     assert titles_in(checkins) == {"Daily check-in"}
     whose = {w for block in days_of(checkins).values() for _, _, w in shown(block)}
-    assert whose == {"", "Bob"}
-    whose = {w for block in days_of(bobs_checkins).values() for _, _, w in shown(block)}
-    assert whose == {"Bob"}
+    assert whose == {"only you"}
+    assert titles_in(bobs_checkins) == set()
     assert {s[0] for b in days_of(conversations).values() for s in shown(b)} == {
         "Weekly conversation"
     }
@@ -177,6 +178,29 @@ def test_filters_by_person_and_kind(cast: Cast) -> None:
     assert f'href="{month_url(2026, 4, "?kind=conversation")}"' in conversations
     assert f'href="{month_url(2026, 2, "?kind=conversation")}"' in conversations
     assert '<option value="conversation" selected>' in conversations
+
+
+def test_the_partners_check_in_rhythm_never_reaches_the_calendar_even_if_shared(
+    cast: Cast,
+) -> None:
+    """Rule 2: "Daily check-in · not marked yet · Bob" told Alice whether Bob checked in."""
+    with time_machine.travel(NOW, tick=False):
+        # Even one made shared before this rule (as rhythms were) stays Bob's alone.
+        rhythm = services.create_commitment(
+            ring(cast.bob.user),
+            title="Daily check-in",
+            rule=DAILY,
+            starts_on=date(2026, 3, 1),
+            kind=Kind.CHECKIN,
+            shared=True,
+        )
+        services.record_outcome(ring(cast.bob.user), rhythm, date(2026, 3, 10), Result.KEPT)
+        alices = page(cast.alice.client, reverse("commitments:calendar"))
+        bobs = page(cast.bob.client, reverse("commitments:calendar"))
+        alices_list = page(cast.alice.client, reverse("commitments:list"))
+    assert "Daily check-in" not in titles_in(alices) and "Daily check-in" not in alices_list
+    assert "Daily check-in" in titles_in(bobs)
+    assert not Outcome.objects.visible_to(cast.alice.user).exists()
 
 
 def test_a_filter_value_it_does_not_know_gets_a_plain_message_and_everything(cast: Cast) -> None:
@@ -371,3 +395,24 @@ def test_page_queries_do_not_grow_with_years_of_history(cast: Cast) -> None:
         assert "Phone in the kitchen" in page(cast.alice.client, month_url(2025, 6))
     assert after == before
     assert max(after.values()) <= 14, after
+
+
+def test_on_a_phone_the_month_folds_what_came_before_and_what_is_to_come(cast: Cast) -> None:
+    """Issue 13: the phone calendar was a 9,500 px list of every day."""
+    with time_machine.travel(NOW, tick=False):
+        promise(cast.alice.user, "Text when running late", date(2026, 3, 1))
+        html = page(cast.alice.client, reverse("commitments:calendar"))
+    days = days_of(html)
+    # Wednesday 11 March: Monday 9 to today stay open; the rest folds, by CSS, on a phone.
+    assert " earlier" in days["2026-03-08"].split(">")[0]
+    for shown_day in ("2026-03-09", "2026-03-10", "2026-03-11"):
+        head = days[shown_day].split(">")[0]
+        assert " earlier" not in head and " later" not in head
+    assert " later" in days["2026-03-12"].split(">")[0]
+    assert '<details class="cal-fold cal-show-earlier"><summary>Earlier in March (8 days)' in html
+    assert (
+        '<details class="cal-fold cal-show-later"><summary>Still to come in March (20 days)' in html
+    )
+    assert 'cal-show-later" open' not in html  # folded by default
+    # Every day is still in the page, for the desktop grid.
+    assert len(days) == 31

@@ -27,6 +27,7 @@ from commitments.occurrences import Rule, dates_between
 from conftest import Cast, Persona, ring
 from couples import services as couples
 from privacy import crypto
+from privacy.keyring import PasswordKeyring
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # Today is 20 March 2025: the window runs from 18 February to 16 September, so it holds
@@ -50,6 +51,15 @@ def clock() -> Iterator[time_machine.Traveller]:
 def people(clock: time_machine.Traveller, cast: Cast) -> Cast:
     """The personas, made on the frozen day (clock first, so sign-ins happen then too)."""
     return cast
+
+
+def agreed_rhythms(keys: PasswordKeyring, **choice: Any) -> services.Rhythms:
+    """`set_rhythms`, then the partner's same choice: joint rhythms start when both agree."""
+    services.set_rhythms(keys, **choice)
+    partner = couples.partner_of(keys.user)
+    if partner is not None:
+        services.set_rhythms(ring(partner), **{**choice, "checkin": False})
+    return services.current_rhythms(keys.user)
 
 
 def make(
@@ -179,9 +189,7 @@ def test_recurrence_rules_expand_to_the_same_occasions_as_the_calendar(people: C
         ring(alice.user), changed, expected_revision=1, rule=Rule(Cadence.WEEKLY, weekdays=(0, 4))
     )
     mine.append(changed)
-    rhythms = services.set_rhythms(
-        ring(alice.user), checkin=True, conversation_weekday=2, review_day=30
-    )
+    rhythms = agreed_rhythms(ring(alice.user), checkin=True, conversation_weekday=2, review_day=30)
     mine += [r for r in (rhythms.checkin, rhythms.conversation, rhythms.review) if r]
 
     body = fetch(start_feed(alice))
@@ -253,9 +261,7 @@ def test_a_private_commitment_never_reaches_the_partners_feed(people: Cast) -> N
     shared = make(
         alice, "Alice's promise to Bob", Rule(Cadence.DAILY), date(2025, 1, 1), shared=True
     )
-    rhythms = services.set_rhythms(
-        ring(alice.user), checkin=True, conversation_weekday=6, review_day=1
-    )
+    rhythms = agreed_rhythms(ring(alice.user), checkin=True, conversation_weekday=6, review_day=1)
     assert rhythms.conversation and rhythms.review and rhythms.checkin
     joint = {str(rhythms.conversation.pk), str(rhythms.review.pk)}
 
@@ -287,9 +293,7 @@ def test_a_private_commitment_never_reaches_the_partners_feed(people: Cast) -> N
 
 def test_a_commitment_made_private_again_leaves_the_partners_feed(people: Cast) -> None:
     alice, bob = people.alice, people.bob
-    rhythms = services.set_rhythms(
-        ring(alice.user), checkin=False, conversation_weekday=2, review_day=None
-    )
+    rhythms = agreed_rhythms(ring(alice.user), checkin=False, conversation_weekday=2, review_day=None)
     assert rhythms.conversation
     bob_token = start_feed(bob)
     assert bob.client.post(reverse(SETTINGS), {"action": "titles_on"}).status_code == 302
@@ -308,9 +312,7 @@ def test_when_a_partner_leaves_the_joint_rhythms_leave_both_feeds(
 ) -> None:
     alice, bob = people.alice, people.bob
     own = make(alice, "Alice's own", Rule(Cadence.DAILY), date(2025, 1, 1))
-    rhythms = services.set_rhythms(
-        ring(alice.user), checkin=False, conversation_weekday=2, review_day=15
-    )
+    rhythms = agreed_rhythms(ring(alice.user), checkin=False, conversation_weekday=2, review_day=15)
     assert rhythms.conversation and rhythms.review
     alice_token, bob_token = start_feed(alice), start_feed(bob)
     bob.client.post(reverse(SETTINGS), {"action": "titles_on"})
@@ -335,7 +337,7 @@ def test_by_default_the_feed_shows_kinds_and_dates_only(people: Cast) -> None:
     make(alice, titles[0], Rule(Cadence.DAILY), date(2025, 1, 1))
     make(alice, titles[1], Rule(Cadence.WEEKLY, weekdays=(6,)), date(2025, 1, 1), shared=True)
     make(alice, titles[2], Rule(Cadence.ONCE), date(2025, 4, 2))
-    services.set_rhythms(ring(alice.user), checkin=True, conversation_weekday=1, review_day=3)
+    agreed_rhythms(ring(alice.user), checkin=True, conversation_weekday=1, review_day=3)
     body = fetch(start_feed(alice))
     assert summaries(body) == {
         "Commitment",
@@ -527,7 +529,7 @@ def test_an_unknown_action_changes_nothing(people: Cast) -> None:
 def test_feed_queries_do_not_grow_with_commitments(people: Cast) -> None:
     alice = people.alice
     make(alice, "One", Rule(Cadence.DAILY), date(2025, 1, 1))
-    services.set_rhythms(ring(alice.user), checkin=True, conversation_weekday=1, review_day=3)
+    agreed_rhythms(ring(alice.user), checkin=True, conversation_weekday=1, review_day=3)
     token = start_feed(alice)
     alice.client.post(reverse(SETTINGS), {"action": "titles_on"})
 

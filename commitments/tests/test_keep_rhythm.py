@@ -16,6 +16,7 @@ from commitments import services
 from commitments.models import Kind, Outcome, Result
 from commitments.occurrences import month_bounds
 from conftest import Cast, ring
+from couples import services as couples
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -43,6 +44,12 @@ def rhythms(
     services.set_rhythms(
         ring(user), checkin=checkin, conversation_weekday=conversation, review_day=review
     )
+    partner = couples.partner_of(user)
+    if partner is not None and (conversation is not None or review is not None):
+        # Joint rhythms start when both agree (rule 6): the partner makes the same choice.
+        services.set_rhythms(
+            ring(partner), checkin=False, conversation_weekday=conversation, review_day=review
+        )
     traveller.move_to(NOW)
 
 

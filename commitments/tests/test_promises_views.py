@@ -21,6 +21,7 @@ from commitments.forms import describe_rule
 from commitments.models import Cadence, Commitment, Kind, Noticed, Outcome, Result, Schedule, Status
 from commitments.occurrences import Rule
 from conftest import Cast, make_user, pair, ring, signed_in
+from couples import services as couples
 from privacy import entries
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam, where every persona lives.
@@ -151,10 +152,12 @@ def new_data(**overrides: Any) -> dict[str, Any]:
     return data
 
 
-def test_the_new_form_starts_today_in_the_persons_zone_and_shares_by_default(cast: Cast) -> None:
+def test_the_new_form_starts_today_in_the_persons_zone_and_private_by_default(cast: Cast) -> None:
     html = page(cast.alice.client.get(NEW))
     assert f'value="{TODAY.isoformat()}"' in html
-    assert re.search(r'<input type="radio" name="sharing" value="shared"[^>]*checked', html)
+    # Rule 1: nothing is shared unless its author chooses it.
+    assert re.search(r'<input type="radio" name="sharing" value="private"[^>]*checked', html)
+    assert not re.search(r'<input type="radio" name="sharing" value="shared"[^>]*checked', html)
     assert "Keep it to myself" in html and "Shared with Bob" in html
     assert "In shorter months, the last day of the month is used." in html
     # Every input has a label or sits in a fieldset with a legend.
@@ -583,8 +586,11 @@ def test_marking_kept_then_again_updates_the_one_outcome(cast: Cast) -> None:
     c = make(cast.alice.user)
     url = occasion_url(c, YESTERDAY)
     first = cast.alice.client.post(url, {"result": "kept"})
-    assert first.status_code == 302 and first["Location"] == detail_url(c)
-    assert "Marked as kept." in page(cast.alice.client.get(first["Location"]))
+    # Back to the commitment, at the day just marked (its place kept).
+    assert first.status_code == 302
+    assert first["Location"] == detail_url(c) + f"#day-{YESTERDAY:%Y%m%d}"
+    landed = page(cast.alice.client.get(first["Location"]))
+    assert "Marked as kept." in landed and f'id="day-{YESTERDAY:%Y%m%d}"' in landed
     cast.alice.client.post(url, {"result": "kept"})
     assert Outcome.objects.count() == 1
     data = {"result": "missed", "in_the_way": "a long day", "will_change": "set an alarm"}
@@ -727,21 +733,72 @@ def test_switching_the_rhythms_on_and_off(cast: Cast) -> None:
     assert set(made) == {Kind.CHECKIN, Kind.CONVERSATION, Kind.REVIEW}
     assert made[Kind.CONVERSATION].joint and made[Kind.REVIEW].joint
     assert not made[Kind.CHECKIN].joint
+    assert made[Kind.CONVERSATION].status == Status.SUGGESTED  # until Bob says yes
     listing = page(cast.bob.client.get(LIST))
-    assert "Weekly on Sunday" in listing
-    assert "Monthly on the 31st (the last day in shorter months)" in listing
-    # The form shows what is on now.
+    assert "Alice suggested: Weekly conversation, weekly on sunday." in listing
+    assert "monthly on the 31st (the last day in shorter months)" in listing
+    # The form shows what is chosen now.
     html = page(cast.alice.client.get(RHYTHMS))
     assert re.search(r'<option value="6" selected>', html)
     assert re.search(r'<option value="31" selected>', html)
     assert re.search(r'<input type="checkbox" name="checkin"[^>]*checked', html)
-    # Bob moves the conversation to Saturday; alice switches off her check-in.
+    # Bob says yes to both by choosing the same; then moves the conversation to Saturday.
+    cast.bob.client.post(RHYTHMS, {"conversation_weekday": "6", "review_day": "31"})
+    assert Commitment.objects.get(kind=Kind.CONVERSATION).status == Status.ACTIVE
     cast.bob.client.post(RHYTHMS, {"conversation_weekday": "5", "review_day": "31"})
     conversation = Commitment.objects.get(kind=Kind.CONVERSATION)
     assert conversation.schedules.last().weekday_list == [5]  # type: ignore[union-attr]
     cast.alice.client.post(RHYTHMS, {"conversation_weekday": "5", "review_day": ""})
     assert Commitment.objects.get(kind=Kind.CHECKIN).status == Status.PAUSED
     assert Commitment.objects.get(kind=Kind.REVIEW).status == Status.PAUSED
+
+
+def test_a_suggested_rhythm_waits_calmly_for_the_partners_answer(cast: Cast) -> None:
+    """Rule 6, through the pages: a suggestion on Today and the list; yes or not now."""
+    done = cast.alice.client.post(RHYTHMS, {"conversation_weekday": "6", "review_day": "20"})
+    assert "starts once Bob says yes too" in page(cast.alice.client.get(done["Location"]))
+    today = page(cast.bob.client.get(reverse("today")))
+    waiting = today.split('id="waiting-heading"')[1].split("</section>")[0]
+    assert "Alice suggested a rhythm for the two of you: Weekly conversation" in waiting
+    # Nothing is on yet: no occasion on anyone's Today or calendar.
+    assert Outcome.objects.count() == 0
+    assert "Weekly conversation" not in today.split('id="commitments-heading"')[1]
+    assert (
+        "Weekly conversation"
+        not in page(cast.alice.client.get(reverse("today"))).split('id="commitments-heading"')[1]
+    )
+    talk = Commitment.objects.get(kind=Kind.CONVERSATION)
+    review = Commitment.objects.get(kind=Kind.REVIEW)
+    url = reverse("commitments:suggestion", args=[talk.pk])
+    # Not hers to answer, and another couple's is a 404.
+    cast.alice.client.post(url, {"answer": "yes"})
+    assert Commitment.objects.get(pk=talk.pk).status == Status.SUGGESTED
+    assert cast.carol.client.post(url, {"answer": "yes"}).status_code == 404
+    odd = cast.bob.client.post(url, {"answer": "maybe"})
+    assert odd.status_code == 302 and Commitment.objects.get(pk=talk.pk).status == Status.SUGGESTED
+    yes = cast.bob.client.post(url, {"answer": "yes", "back": "today"})
+    assert yes["Location"] == reverse("today")
+    assert Commitment.objects.get(pk=talk.pk).status == Status.ACTIVE
+    cast.bob.client.post(reverse("commitments:suggestion", args=[review.pk]), {"answer": "no"})
+    assert Commitment.objects.get(pk=review.pk).status == Status.RETIRED
+    assert "Waiting for you" not in page(cast.bob.client.get(reverse("today")))
+
+
+def test_after_the_partner_left_lists_no_longer_speak_of_sharing(cast: Cast) -> None:
+    """Bug 11: stale "shared with your partner" and "either of you can mark it"."""
+    alice = cast.alice.user
+    shared = make(alice, "Text when late", shared=True)
+    ours = make(alice, "Our talk", joint=True)
+    before = page(cast.alice.client.get(LIST))
+    assert "shared with Bob" in before and "either of you can mark it" in before
+    couples.leave(cast.bob.user)
+    listing = page(cast.alice.client.get(LIST))
+    assert "shared with" not in listing and "either of you can mark it" not in listing
+    assert "your partner" not in listing
+    detail = page(cast.alice.client.get(detail_url(shared)))
+    assert "shared with your partner" not in detail and "Yours, kept to yourself" in detail
+    joint = page(cast.alice.client.get(detail_url(ours)))
+    assert "either of you can mark it" not in joint
 
 
 def test_rhythms_say_plainly_that_joint_ones_need_a_partner(cast: Cast) -> None:
@@ -780,18 +837,53 @@ def test_today_lists_own_and_joint_occasions_with_quick_marks(cast: Cast) -> Non
     assert f'href="{LIST}"' in section
 
     kept = cast.alice.client.post(occasion_url(mine, TODAY), {"result": "kept", "back": "today"})
-    assert kept.status_code == 302 and kept["Location"] == reverse("today")
+    # Bug 3: without JavaScript, back to the card's own anchor, not the top of the page.
+    anchor = f"occ-{mine.pk}-{TODAY:%Y%m%d}"
+    assert kept.status_code == 302 and kept["Location"] == reverse("today") + "#" + anchor
+    assert f'id="{anchor}"' in page(cast.alice.client.get(reverse("today")))
     missed = cast.alice.client.post(
         occasion_url(ours, TODAY), {"result": "missed", "back": "today"}
     )
-    # A miss goes on to its optional questions rather than back home.
-    assert missed["Location"] == occasion_url(ours, TODAY)
+    # A miss goes on to its optional questions, and answering them comes back to Today.
+    assert missed["Location"] == occasion_url(ours, TODAY) + "?back=today"
     follow = page(cast.alice.client.get(missed["Location"]))
     assert "Thank you for being honest about it." in follow and "What got in the way?" in follow
+    assert '<input type="hidden" name="back" value="today">' in follow
+    answered = cast.alice.client.post(
+        occasion_url(ours, TODAY),
+        {"result": "missed", "in_the_way": "a late train", "will_change": "", "back": "today"},
+    )
+    assert answered["Location"] == reverse("today") + f"#occ-{ours.pk}-{TODAY:%Y%m%d}"
     section = page(cast.alice.client.get(reverse("today"))).split('id="commitments-heading"')[1]
     section = section.split("</section>")[0]
     assert "Kept" in section and "Missed" in section and 'value="kept"' not in section
     assert bobs.pk not in {o.commitment_id for o in Outcome.objects.all()}
+
+
+def test_marking_on_today_with_htmx_swaps_only_that_card(cast: Cast) -> None:
+    """Bug 3: the page no longer reloads to the top; the one card comes back, marked."""
+    first = make(cast.alice.user, "First promise")
+    second = make(cast.alice.user, "Second promise")
+    # The form on Today asks htmx to swap only its own card.
+    html = page(cast.alice.client.get(reverse("today")))
+    assert f'hx-target="#occ-{second.pk}-{TODAY:%Y%m%d}"' in html
+    hx: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
+    kept = cast.alice.client.post(
+        occasion_url(second, TODAY), {"result": "kept", "back": "today"}, **hx
+    )
+    assert kept.status_code == 200 and "HX-Request" in kept["Vary"]
+    card = kept.content.decode()
+    assert card.lstrip().startswith("<li")
+    assert f'id="occ-{second.pk}-{TODAY:%Y%m%d}"' in card
+    assert "Second promise" in card and "First promise" not in card
+    assert "Marked as kept." in card and 'value="kept"' not in card
+    assert "<html" not in card
+    partly = cast.alice.client.post(
+        occasion_url(first, TODAY), {"result": "partly", "back": "today"}, **hx
+    ).content.decode()
+    assert "Partly kept" in partly and "Say what got in the way, if you like" in partly
+    assert f"{occasion_url(first, TODAY)}?back=today" in partly
+    assert Outcome.objects.filter(commitment=first, result=Result.PARTLY).exists()
 
 
 def test_today_says_calmly_when_nothing_is_asked(cast: Cast) -> None:

@@ -499,3 +499,28 @@ def test_one_persons_trouble_does_not_hold_up_the_others(
     monkeypatch.setattr(reminders, "today_counts", real_counts)
     run_pass("w")
     assert [m.to for m in mail.outbox] == [[cast.bob.user.email], [cast.alice.user.email]]
+
+
+def test_the_preview_is_this_persons_own_email_built_as_it_is_sent(
+    cast: Cast, wednesday: time_machine.Traveller, settings: Any
+) -> None:
+    """Bug 10: Bob's preview said "1 daily check-in", which he doesn't have."""
+    settings.SITE_URL = "https://tending.example.org"
+    commit(cast.alice.user, "Alice's walk")
+    commit(cast.alice.user, "Daily check-in", kind=Kind.CHECKIN)
+    commit(cast.bob.user, "Bob's walk")
+    commit(cast.bob.user, "Bob's Thursday", Rule(Cadence.WEEKLY, weekdays=(THURSDAY,)))
+
+    bobs = cast.bob.client.get(reverse("commitments:reminders")).content.decode()
+    alices = cast.alice.client.get(reverse("commitments:reminders")).content.decode()
+    erins = cast.erin.client.get(reverse("commitments:reminders")).content.decode()
+
+    assert "Today holds 1 commitment." in bobs
+    assert "check-in" not in bobs.split("What the email says")[1]
+    assert "Today holds 1 daily check-in and 1 commitment." in alices
+    _, body = reminders.message({Kind.PROMISE: 1})
+    assert "https://tending.example.org/" in bobs and "Change its time or stop it" in bobs
+    assert body.splitlines()[0] in bobs
+    assert "Today holds nothing for you to keep, so no email would come." in erins
+    for title in ("Alice", "Bob"):
+        assert f"{title}&#x27;s walk" not in bobs + alices

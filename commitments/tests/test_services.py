@@ -379,10 +379,14 @@ def test_noticing_ones_own_a_joint_or_a_private_commitment_is_refused(cast: Cast
 
 def test_rhythms_switch_on_change_and_switch_off(cast: Cast) -> None:
     alice, bob = cast.alice.user, cast.bob.user
-    now = services.set_rhythms(ring(alice), checkin=True, conversation_weekday=6, review_day=31)
+    services.set_rhythms(ring(alice), checkin=True, conversation_weekday=6, review_day=31)
+    # Bob makes the same choice: that is his yes.
+    services.set_rhythms(ring(bob), checkin=False, conversation_weekday=6, review_day=31)
+    now = services.current_rhythms(alice)
     assert now.checkin and now.conversation and now.review
     assert not now.checkin.joint and now.conversation.joint and now.review.joint
     assert now.conversation.is_shared and now.review.is_shared
+    assert not now.checkin.is_shared  # a check-in rhythm is its person's own (rule 2)
     # Bob sees the joint ones as his too, but not alice's check-in.
     bobs = services.current_rhythms(bob)
     assert bobs.checkin is None
@@ -392,16 +396,48 @@ def test_rhythms_switch_on_change_and_switch_off(cast: Cast) -> None:
     conversation = Commitment.objects.get(kind=Kind.CONVERSATION)
     assert [s.weekdays for s in conversation.schedules.all()] == ["5"]
     assert Commitment.objects.filter(kind=Kind.CHECKIN).count() == 1  # bob's off is a no-op
-    # Off pauses; history stays.
+    # Off pauses, by either one alone; history stays.
     services.set_rhythms(ring(alice), checkin=False, conversation_weekday=None, review_day=None)
     assert set(Commitment.objects.values_list("status", flat=True)) == {Status.PAUSED}
     after = services.current_rhythms(alice)
     assert after.checkin is None and after.conversation is None and after.review is None
 
 
+def test_a_joint_rhythm_starts_only_when_both_agree(cast: Cast) -> None:
+    """Rule 6: one partner alone switched on the joint weekly and monthly rhythms."""
+    alice, bob = cast.alice.user, cast.bob.user
+    services.set_rhythms(ring(alice), checkin=False, conversation_weekday=6, review_day=20)
+    # Suggested, not on: nothing is asked of either, nothing reaches the calendar.
+    assert services.current_rhythms(alice).conversation is None
+    assert services.current_rhythms(bob).review is None
+    assert services.occasions(bob, (TODAY, TODAY + timedelta(days=40))) == []
+    waiting = services.suggestions_for(bob)
+    assert {c.kind for c in waiting} == {Kind.CONVERSATION, Kind.REVIEW}
+    assert services.suggestions_for(alice) == []  # hers waits for him, not for her
+    conversation = next(c for c in waiting if c.kind == Kind.CONVERSATION)
+    review = next(c for c in waiting if c.kind == Kind.REVIEW)
+    with pytest.raises(Problem, match="your own suggestion"):
+        services.answer_suggestion(ring(alice), conversation, accept=True)
+    services.answer_suggestion(ring(bob), conversation, accept=True)
+    services.answer_suggestion(ring(bob), review, accept=False)
+    assert services.current_rhythms(alice).conversation == conversation
+    assert services.current_rhythms(alice).review is None
+    assert Commitment.objects.get(pk=review.pk).status == Status.RETIRED
+    with pytest.raises(Problem, match="already answered"):
+        services.answer_suggestion(ring(bob), review, accept=True)
+    # Resuming a paused joint rhythm by one of them is again a suggestion.
+    services.set_rhythms(ring(bob), checkin=False, conversation_weekday=None, review_day=None)
+    paused = Commitment.objects.get(pk=conversation.pk)
+    assert paused.status == Status.PAUSED
+    services.set_status(paused, Status.ACTIVE, expected_revision=paused.revision, by=alice)
+    assert Commitment.objects.get(pk=conversation.pk).status == Status.SUGGESTED
+    assert services.current_rhythms(bob).conversation is None
+
+
 def test_unchanged_rhythms_change_nothing(cast: Cast) -> None:
     alice = cast.alice.user
     services.set_rhythms(ring(alice), checkin=True, conversation_weekday=2, review_day=1)
+    services.set_rhythms(ring(cast.bob.user), checkin=False, conversation_weekday=2, review_day=1)
     revisions = sorted(Commitment.objects.values_list("revision", flat=True))
     services.set_rhythms(ring(alice), checkin=True, conversation_weekday=2, review_day=1)
     assert sorted(Commitment.objects.values_list("revision", flat=True)) == revisions

@@ -189,7 +189,15 @@ def month(request: HttpRequest, year: int | None = None, month: int | None = Non
         )
 
     previous, following = _shift(year, month, -1), _shift(year, month, 1)
+    # On a phone the month is a week: this week's days so far; earlier days and the days
+    # still to come are folded (CSS reads the two <details>; the desktop grid keeps all).
+    week_start = today - timedelta(days=today.weekday())
+    earlier = sum(1 for d in days if d.cells and d.day < week_start)
+    later = sum(1 for d in days if d.cells and d.day > today)
     context = {
+        "week_start": week_start,
+        "earlier_count": earlier,
+        "later_count": later,
         "form": form,
         "partner": partner,
         "days": days,

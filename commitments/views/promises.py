@@ -17,6 +17,7 @@ from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
@@ -32,7 +33,7 @@ from commitments.forms import (
     StatusForm,
     describe_rule,
 )
-from commitments.models import Commitment, Outcome, Result, Status
+from commitments.models import Commitment, Kind, Outcome, Result, Status
 from commitments.occurrences import Rule
 from couples import services as couples
 from privacy import entries
@@ -61,6 +62,12 @@ STATUS_DONE = {
     Status.PAUSED: "Paused. Nothing is asked of you while it rests; resume it when you're ready.",
     Status.RETIRED: "Retired. Its history stays, and you can bring it back at any time.",
 }
+
+
+SUGGESTED_DONE = (
+    "Suggested. It starts once your partner says yes too; until then nothing is asked of "
+    "either of you."
+)
 
 
 def current_rule(commitment: Commitment) -> Rule | None:
@@ -160,10 +167,17 @@ def commitment_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "mine": [r for r in rows if not r.commitment.joint and r.commitment.author_id == user.pk],
         "theirs": [r for r in rows if not r.commitment.joint and r.commitment.author_id != user.pk],
-        "ours": [r for r in rows if r.commitment.joint],
+        "ours": [r for r in rows if r.commitment.joint and r.commitment.status != Status.SUGGESTED],
+        "suggestions": [
+            Row(c, schedule_words(c)) for c in rows_suggested(user, [r.commitment for r in rows])
+        ],
         "partner": couples.partner_of(user),
     }
     return render(request, "commitments/list.html", context)
+
+
+def rows_suggested(user: User, shown: list[Commitment]) -> list[Commitment]:
+    return [c for c in shown if c.joint and c.status == Status.SUGGESTED]
 
 
 @require_http_methods(["GET", "POST"])
@@ -252,6 +266,10 @@ def _render_detail(
         "cadence_form": cadence_form,
         "problem": problem,
         "stale": stale,
+        "partner": couples.partner_of(user),
+        "suggestion_row": Row(commitment, describe_rule(rule, commitment.starts_on) if rule else "")
+        if commitment.status == Status.SUGGESTED
+        else None,
         **_who_may(user, commitment),
     }
     return render(request, "commitments/detail.html", context, status=status)
@@ -345,14 +363,20 @@ def status(request: HtmxHttpRequest, commitment_id: UUID) -> HttpResponse:
         )
     try:
         services.set_status(
-            commitment, form.cleaned_data["status"], expected_revision=form.cleaned_data["revision"]
+            commitment,
+            form.cleaned_data["status"],
+            expected_revision=form.cleaned_data["revision"],
+            by=user,
         )
     except services.StaleEdit as stale:
         return _render_detail(request, stale.current, problem=str(stale), stale=True, status=409)
     except services.CommitmentProblem as problem:
         return _render_detail(request, commitment, problem=str(problem), status=422)
     refresh_feed_titles(keyring_for(request))
-    messages.success(request, STATUS_DONE[Status(form.cleaned_data["status"])])
+    if commitment.status == Status.SUGGESTED:
+        messages.success(request, SUGGESTED_DONE)
+    else:
+        messages.success(request, STATUS_DONE[Status(form.cleaned_data["status"])])
     return redirect("commitments:detail", commitment.pk)
 
 
@@ -404,6 +428,7 @@ def _render_occasion(
         "noticed_already": mine is not None,
         "show_outcome_form": may["may_mark"] and open_to_marks,
         "show_noticed_form": may["may_notice"] and open_to_marks,
+        "back": "today" if request.GET.get("back", request.POST.get("back")) == "today" else "",
         **may,
     }
     return render(
@@ -435,20 +460,42 @@ def occasion(request: HtmxHttpRequest, commitment_id: UUID, on_date: date) -> Ht
     except (services.CommitmentProblem, entries.NotReady) as problem:
         form.add_error(None, str(problem))
         return _render_occasion(request, commitment, on_date, outcome_form=form, status=422)
-    here = reverse("commitments:occasion", args=[commitment.pk, on_date])
-    if request.POST.get("back") == "today":
-        # A quick mark from the home page: a miss still gets its optional questions.
-        if result == Result.KEPT:
-            messages.success(request, THANKS[Result.KEPT])
-            return redirect("today")
-        messages.success(
+    return _after_marking(request, commitment, on_date, Result(result))
+
+
+def _after_marking(
+    request: HtmxHttpRequest, commitment: Commitment, on_date: date, result: Result
+) -> HttpResponse:
+    """Keep the person's place. From Today: htmx swaps just the card; without JavaScript
+    the redirect lands on the card's anchor. A miss from Today then offers its optional
+    questions, and answering them comes back to the same card."""
+    user = signed_in_user(request)
+    from_today = request.POST.get("back") == "today"
+    marked = services.occasion_on(user, commitment, on_date)
+    anchor = f"occ-{marked.anchor}" if marked else ""
+    if from_today and request.htmx and marked is not None:
+        entries.reveal([marked.commitment], keyring_for(request))
+        response = render(
             request,
-            THANKS[Result(result)] + " If you'd like, say what got in the way and what you'll "
-            "change; both are optional.",
+            "commitments/_today_occasion.html",
+            {"o": marked, "just_marked": THANKS[result]},
         )
-        return redirect(here)
-    messages.success(request, THANKS[Result(result)])
-    return redirect("commitments:detail", commitment.pk)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    if from_today:
+        quick = "in_the_way" not in request.POST  # the three buttons, not the full form
+        if quick and result != Result.KEPT:
+            messages.success(
+                request,
+                THANKS[result] + " If you'd like, say what got in the way and what you'll "
+                "change; both are optional.",
+            )
+            here = reverse("commitments:occasion", args=[commitment.pk, on_date])
+            return redirect(f"{here}?back=today")
+        messages.success(request, THANKS[result])
+        return redirect(f"{reverse('today')}#{anchor}")
+    messages.success(request, THANKS[result])
+    return redirect(f"{reverse('commitments:detail', args=[commitment.pk])}#day-{on_date:%Y%m%d}")
 
 
 @require_POST
@@ -476,8 +523,13 @@ def rhythms(request: HtmxHttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     partner = couples.partner_of(user)
     now = services.current_rhythms(user)
-    conversation = current_rule(now.conversation) if now.conversation else None
-    review = current_rule(now.review) if now.review else None
+    waiting = services.rhythm_suggestions(user)
+    entries.reveal(waiting, keyring_for(request))
+    mine_waiting = {c.kind: c for c in waiting if c.suggested_by_id == user.pk}
+    conversation_c = now.conversation or mine_waiting.get(Kind.CONVERSATION)
+    review_c = now.review or mine_waiting.get(Kind.REVIEW)
+    conversation = current_rule(conversation_c) if conversation_c else None
+    review = current_rule(review_c) if review_c else None
     initial = {
         "checkin": now.checkin is not None,
         "conversation_weekday": conversation.weekdays[0]
@@ -486,6 +538,11 @@ def rhythms(request: HtmxHttpRequest) -> HttpResponse:
         "review_day": review.month_day if review and review.month_day else "",
     }
     form = RhythmsForm(request.POST or None, paired=partner is not None, initial=initial)
+    context = {
+        "form": form,
+        "partner": partner,
+        "suggestions": [Row(c, schedule_words(c)) for c in waiting],
+    }
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -499,9 +556,42 @@ def rhythms(request: HtmxHttpRequest) -> HttpResponse:
                 form.add_error(None, str(problem))
             else:
                 refresh_feed_titles(keyring_for(request))
-                messages.success(request, "Your rhythms are set.")
+                waits = [
+                    c for c in services.rhythm_suggestions(user) if c.suggested_by_id == user.pk
+                ]
+                if waits and partner is not None:
+                    messages.success(
+                        request,
+                        f"Your rhythms are set. What you suggested for the two of you starts "
+                        f"once {partner.display_name} says yes too.",
+                    )
+                else:
+                    messages.success(request, "Your rhythms are set.")
                 return redirect("commitments:list")
-        return render(
-            request, "commitments/rhythms.html", {"form": form, "partner": partner}, status=422
+        return render(request, "commitments/rhythms.html", context, status=422)
+    return render(request, "commitments/rhythms.html", context)
+
+
+@require_POST
+def suggestion(request: HtmxHttpRequest, commitment_id: UUID) -> HttpResponse:
+    """The partner a joint rhythm was suggested to: yes, or not now. Never an error page."""
+    user = signed_in_user(request)
+    rhythm = changeable_or_404(Commitment, user, commitment_id)
+    answer = request.POST.get("answer")
+    back = "today" if request.POST.get("back") == "today" else "commitments:list"
+    if answer not in {"yes", "no"}:
+        messages.error(request, "That answer isn't one Tending offers; nothing changed.")
+        return redirect(back)
+    try:
+        services.answer_suggestion(keyring_for(request), rhythm, accept=answer == "yes")
+    except services.CommitmentProblem as problem:
+        messages.info(request, str(problem))
+        return redirect(back)
+    refresh_feed_titles(keyring_for(request))
+    if answer == "yes":
+        messages.success(request, "It's on, for both of you, from today.")
+    else:
+        messages.info(
+            request, "Not now, then. Nothing starts, and either of you can suggest it again."
         )
-    return render(request, "commitments/rhythms.html", {"form": form, "partner": partner})
+    return redirect(back)

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from commitments import reminders
@@ -52,5 +53,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "commitments/reminders.html",
-        {"form": form, "next_text": reminders.next_reminder_text(current)},
+        {
+            "form": form,
+            "next_text": reminders.next_reminder_text(current),
+            "preview": reminders.preview(user),
+            "today": timezone.localdate(timezone=user.zone),
+        },
     )

@@ -50,7 +50,7 @@ def note_bid(page: Page, who: str, kind: str, response: str, words: str) -> int:
         taps,
         page.get_by_role("button", name=response),
         "response",
-        "A few words, if you like",
+        "Change this bid",
     )
     said(page, "Noted. Thank you for noticing.")
     saved = sum(taps.counts.values())
@@ -59,6 +59,7 @@ def note_bid(page: Page, who: str, kind: str, response: str, words: str) -> int:
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
     heading(page, "Bids")
+    said(page, "Saved.")  # not "Kept.", which is what a commitment is
     check_a11y(page)
     return saved
 
@@ -92,16 +93,42 @@ def test_alice_notes_two_bids_in_three_taps_and_bob_sees_only_the_shared_one(
     )
     chart_text_contrast(alice)
     expect(alice.get_by_role("img", name="How bids were met, week by week")).to_be_visible()
-    expect(alice.get_by_text("not a target or a verdict", exact=False)).to_be_visible()
+    # The study's figure is context she can open, not a number set beside her weeks.
+    reference = alice.locator("details.bids-reference")
+    expect(reference.get_by_text("about 33%", exact=False)).not_to_be_visible()
+    reference.locator("summary").click()
+    expect(reference.get_by_text("about 33%", exact=False)).to_be_visible()
+    expect(
+        reference.get_by_text("isn't a target, a forecast or a verdict", exact=False)
+    ).to_be_visible()
     fits_the_phone(alice)
     main_text = alice.locator("main").inner_text()
     assert not SHAME.search(main_text), SHAME.findall(main_text)
     screenshot(alice, "journey-bids-alice-log")
+    # She corrects the second: it was met after all (bug 4).
     with alice.expect_navigation():
-        log.nth(1).get_by_role("button", name="Share with Bob").tap()
+        log.first.get_by_role("link", name="Change or add words").tap()
+    heading(alice, "Change this bid")
+    check_a11y(alice)
+    alice.get_by_role("radio", name="Turned toward").check()
+    with alice.expect_navigation():
+        alice.get_by_role("button", name="Save").click()
+    said(alice, "Saved.")
+    expect(log.first).to_contain_text("You reached out · A look or a sigh · Turned toward")
+    # The share step says how it will read to Bob: as her own experience.
+    with alice.expect_navigation():
+        log.nth(1).get_by_role("link", name="Share with Bob…").tap()
+    heading(alice, "Share this bid with Bob?")
+    check_a11y(alice)
+    expect(alice.get_by_text("Bob will read:").first).to_be_visible()
+    expect(alice.get_by_text("Alice: “I turned toward it.”")).to_be_visible()
+    fits_the_phone(alice)
+    screenshot(alice, "journey-bids-alice-share-step")
+    with alice.expect_navigation():
+        alice.get_by_role("button", name="Share it with how it felt to me").tap()
     said(alice, "Shared with Bob")
     check_a11y(alice)
-    expect(log.nth(1)).to_contain_text("Shared with Bob")
+    expect(log.nth(1)).to_contain_text("Shared with Bob, with how it felt to you")
     expect(log.first).to_contain_text("Only you")
 
     # 3. Bob: only the shared one, as what Alice noted; nothing of it in his own log.
@@ -115,7 +142,9 @@ def test_alice_notes_two_bids_in_three_taps_and_bob_sees_only_the_shared_one(
     expect(shared).to_have_count(1)
     expect(shared).to_contain_text(SHARED_WORDS)
     expect(shared).to_contain_text("Alice noted")
-    expect(shared).to_contain_text("You reached out · Humour · Turned toward")
+    expect(shared).to_contain_text("You reached out · Humour")
+    expect(shared).to_contain_text("Alice: “I turned toward it.”")
+    expect(shared).not_to_contain_text("Turned toward")  # her experience, not a verdict
     expect(shared.get_by_role("button")).to_have_count(0)
     none_of(bob, (PRIVATE_WORDS,))
     screenshot(bob, "journey-bids-bob-shared")

@@ -202,6 +202,25 @@ def scale_step(page: Page, question: str, value: int) -> Locator:
     return group.locator("label.scale-step").filter(has_text=re.compile(rf"^\s*{value}\s*$"))
 
 
+def one_row_of_numbers(page: Page, question: str) -> None:
+    """The 0-10 scale is one row that reads left to right at 390 and at 360 px (it used to
+    wrap into two rows with 10 under 4)."""
+    size = page.viewport_size
+    assert size is not None
+    for width in (390, 360):
+        page.set_viewport_size({"width": width, "height": size["height"]})
+        steps = page.get_by_role("group", name=question).locator("label.scale-step")
+        boxes = [steps.nth(n).bounding_box() for n in range(11)]
+        assert all(box is not None for box in boxes)
+        tops = {round(box["y"]) for box in boxes if box}
+        lefts = [box["x"] for box in boxes if box]
+        assert len(tops) == 1, f"the scale wraps at {width}px: {tops}"
+        assert lefts == sorted(lefts), f"the scale doesn't read left to right at {width}px"
+        fits_the_phone(page)
+        screenshot(page, f"journey-checkins-scale-{width}")
+    page.set_viewport_size(size)
+
+
 def check_in(
     page: Page,
     tap: Taps,
@@ -223,6 +242,7 @@ def check_in(
         "How close do I feel?",
         "How heavy is today?",
     )
+    one_row_of_numbers(page, questions[0])
     for question, value in zip(questions, ratings, strict=True):
         group = page.get_by_role("group", name=question)
         expect(group.get_by_role("radio")).to_have_count(5 if "heavy" in question else 11)
@@ -242,12 +262,16 @@ def check_in(
     check_a11y(page)
     if shot:
         screenshot(page, shot)
-    follow(page, tap, page.get_by_role("button", name="Save my check-in"), "save", TODAYS)
+    # Saved: back to Today, not left on the form (issue 13).
+    follow(page, tap, page.get_by_role("button", name="Save my check-in"), "save", "Today")
     said(page, "Thank you for checking in.")
-    expect(page.get_by_text("You've checked in for this day.")).to_be_visible()
+    expect(page.get_by_text("You've checked in today. Thank you.")).to_be_visible()
     main_text = page.locator("main").inner_text()
     assert not SHAME.search(main_text), SHAME.findall(main_text)
-    # What was saved is what the form shows now.
+    # What was saved is what the form shows when she opens it again.
+    page.get_by_role("link", name="Look at it or change it").click()
+    heading(page, TODAYS)
+    expect(page.get_by_text("You've checked in for this day.")).to_be_visible()
     for question, value in zip(questions, ratings, strict=True):
         group = page.get_by_role("group", name=question)
         expect(group.get_by_role("radio", name=str(value), exact=True)).to_be_checked()

@@ -149,6 +149,9 @@ def test_a_promise_is_kept_missed_noticed_and_seen(new_context: NewContext) -> N
     starts = alice.get_by_label("Starting on")
     expect(starts).to_have_value(today.isoformat())  # her own today, by default
     starts.fill(starts_on.isoformat())
+    # Private by default (rule 1): sharing is her choice.
+    expect(alice.get_by_label("Keep it to myself")).to_be_checked()
+    expect(alice.get_by_label("Shared with Bob")).not_to_be_checked()
     alice.get_by_label("Shared with Bob").check()
     submit(alice, alice.get_by_role("button", name="Make this commitment"))
     heading(alice, TITLE)
@@ -161,12 +164,12 @@ def test_a_promise_is_kept_missed_noticed_and_seen(new_context: NewContext) -> N
     facts = alice.locator("dl.facts")
     expect(facts).to_contain_text("Every day")
     expect(facts).to_contain_text(f"{starts_on.day} {starts_on:%B %Y}")
-    expect(facts).to_contain_text("Yours, shared with your partner")
+    expect(facts).to_contain_text("Yours, shared with Bob")
     history = alice.get_by_role("region", name="The last five weeks").get_by_role("listitem")
     expect(history).to_have_count(8)  # a week ago up to today, none marked yet
     screenshot(alice, "journey-commitments-alice-made")
 
-    # 3. She switches on the three rhythms: the conversation and review fall today.
+    # 3. She switches on her check-in and suggests the two joint rhythms (they fall today).
     alice.get_by_role("link", name="All commitments").click()
     heading(alice, "Commitments")
     alice.get_by_role("link", name="Practice rhythms").click()
@@ -181,30 +184,45 @@ def test_a_promise_is_kept_missed_noticed_and_seen(new_context: NewContext) -> N
     )
     submit(alice, alice.get_by_role("button", name="Save rhythms"))
     heading(alice, "Commitments")
-    said(alice, "Your rhythms are set.")
+    said(alice, "starts once Bob says yes too")
     check_a11y(alice)
+    # Rule 6: joint rhythms start when both agree; until then they wait for Bob's yes.
     ours = alice.get_by_role("region", name="Our rhythms")
-    expect(ours.get_by_role("link", name=CONVERSATION)).to_be_visible()
-    expect(ours.get_by_role("link", name=REVIEW)).to_be_visible()
+    expect(ours).to_contain_text(f"You suggested: {CONVERSATION}")
+    expect(ours).to_contain_text(f"You suggested: {REVIEW}")
+    expect(ours.get_by_role("button", name="Yes, let's")).to_have_count(0)
     mine = alice.get_by_role("region", name="Mine")
     expect(mine.get_by_role("link", name=TITLE)).to_be_visible()
     expect(mine.get_by_role("link", name="Daily check-in")).to_be_visible()
     screenshot(alice, "journey-commitments-alice-rhythms")
 
-    # 4. Bob sees her promise, and the rhythms the two of them share.
-    bob.get_by_role("link", name="All commitments").click()
+    # 4. Bob finds her suggestions waiting for him on Today, calmly, and says yes.
+    visit(bob, "/", "Today")
+    waiting = bob.get_by_role("region", name="Waiting for you")
+    expect(waiting).to_contain_text(f"Alice suggested a rhythm for the two of you: {CONVERSATION}")
+    today_list = bob.get_by_role("region", name="Commitments today")
+    expect(today_list.get_by_role("form", name=CONVERSATION)).to_have_count(0)  # not on yet
+    waiting.get_by_role("link", name=re.compile(CONVERSATION)).click()
+    heading(bob, CONVERSATION)
+    check_a11y(bob)
+    submit(bob, bob.get_by_role("button", name="Yes, let's"))
+    heading(bob, "Commitments")
+    said(bob, "It's on, for both of you, from today.")
+    check_a11y(bob)
+    ours = bob.get_by_role("region", name="Our rhythms")
+    submit(bob, ours.get_by_role("button", name="Yes, let's"))
     heading(bob, "Commitments")
     check_a11y(bob)
+    screenshot(bob, "journey-commitments-bob-said-yes")
+    # He sees her promise, and the rhythms the two of them now share.
     theirs = bob.get_by_role("region", name="Alice's, shared with you")
     expect(theirs.get_by_role("link", name=TITLE)).to_be_visible()
     expect(theirs).to_contain_text("Every day")
     ours = bob.get_by_role("region", name="Our rhythms")
     expect(ours.get_by_role("link", name=CONVERSATION)).to_be_visible()
     expect(ours.get_by_role("link", name=REVIEW)).to_be_visible()
-    # Her check-in is her own (not joint, so he doesn't mark it), shared with him like her
-    # promise.
-    expect(theirs.get_by_role("link", name="Daily check-in")).to_be_visible()
-    expect(ours.get_by_role("link", name="Daily check-in")).to_have_count(0)
+    # Her check-in is hers alone (rule 2): whether she checked in isn't shown to him.
+    expect(bob.get_by_role("link", name="Daily check-in")).to_have_count(0)
     screenshot(bob, "journey-commitments-bob-list")
     # His Today offers the joint rhythms to mark, not Alice's own promise.
     visit(bob, "/", "Today")
@@ -213,17 +231,25 @@ def test_a_promise_is_kept_missed_noticed_and_seen(new_context: NewContext) -> N
     expect(today_list.get_by_role("form", name=REVIEW)).to_be_visible()
     expect(today_list.get_by_text(TITLE)).to_have_count(0)
 
-    # 5a. Alice marks today kept, from the Today page.
+    # 5a. Alice marks today kept, from the Today page: the card changes in place, and the
+    # page keeps her place (bug 3: it used to reload at the top).
     visit(alice, "/", "Today")
     mark_today = alice.get_by_role("form", name=TITLE)
     expect(mark_today).to_be_visible()
-    submit(alice, mark_today.get_by_role("button", name="Kept", exact=True))
-    heading(alice, "Today")
-    said(alice, "Marked as kept.")
-    check_a11y(alice)
+    alice.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    mark_today.scroll_into_view_if_needed()
+    before = alice.evaluate("window.scrollY")
+    assert before > 0, "the journey needs Today to scroll for this check to mean anything"
+    alice.evaluate("window.__samePage = true")
+    mark_today.get_by_role("button", name="Kept", exact=True).click()
     entry = alice.locator("li.today-occasion").filter(has=alice.get_by_role("link", name=TITLE))
     expect(entry.locator(".outcome-kept")).to_have_text("Kept")
+    expect(entry.get_by_role("status")).to_contain_text("Marked as kept.")
     expect(entry.get_by_role("button", name="Kept")).to_have_count(0)
+    assert alice.evaluate("window.__samePage === true"), "the page reloaded"
+    assert abs(alice.evaluate("window.scrollY") - before) < 5
+    check_a11y(alice)
+    screenshot(alice, "journey-commitments-alice-kept-in-place")
 
     # 5b. Yesterday she missed it: from the commitment's page to that day's page.
     alice.get_by_role("link", name=TITLE).first.click()
@@ -295,9 +321,11 @@ def test_a_promise_is_kept_missed_noticed_and_seen(new_context: NewContext) -> N
     # 7. Both see the month: kept, noticed, missed, in words as well as colour.
     see_calendar(alice, "alice", today, yesterday, partner="")
     see_calendar(bob, "bob", today, yesterday, partner="Alice")
-    # Alice's check-in is hers: on Bob's calendar it is marked as Alice's, not "together".
+    # Alice's check-in is hers alone: it never shows on Bob's calendar (rule 2).
     visit(bob, "/calendar/", "Calendar")
-    expect(on_calendar(bob, today, "Daily check-in").locator(".occ-whose")).to_have_text("Alice")
+    expect(on_calendar(bob, today, "Daily check-in")).to_have_count(0)
+    visit(alice, "/calendar/", "Calendar")
+    expect(on_calendar(alice, today, "Daily check-in")).to_have_count(1)
 
     # 8. Alice turns on her calendar feed; a calendar app fetches it with no session.
     alice.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
