@@ -293,7 +293,9 @@ def test_a_private_commitment_never_reaches_the_partners_feed(people: Cast) -> N
 
 def test_a_commitment_made_private_again_leaves_the_partners_feed(people: Cast) -> None:
     alice, bob = people.alice, people.bob
-    rhythms = agreed_rhythms(ring(alice.user), checkin=False, conversation_weekday=2, review_day=None)
+    rhythms = agreed_rhythms(
+        ring(alice.user), checkin=False, conversation_weekday=2, review_day=None
+    )
     assert rhythms.conversation
     bob_token = start_feed(bob)
     assert bob.client.post(reverse(SETTINGS), {"action": "titles_on"}).status_code == 302
