@@ -195,8 +195,13 @@ KINDS: dict[str, Kind] = {
 # Written once and reused, so every rule accepts the same spellings.
 _PARTS = {
     "YOU": r"(?:you|u|ya)",
-    "YOURE": r"(?:you'?re|you are|your|ur|u r|u are|youre|you're being|you are being)",
-    "YOUWERE": r"(?:you'?re|you are|your|ur|u r|u are|youre|you were|u were|you'?ve been|you have been)",
+    # "your" only where it can't be the possessive ("your so selfish", not "your cold hands").
+    "YOURE": r"(?:you'?re|you are|ur|u r|u are|youre|you're being|you are being|your(?= (?:so|"
+    r"such|always|being|really|just|the most|an?|never|not|constantly|completely|totally|"
+    r"literally|honestly|over-?reacting|overreacting)\b))",
+    "YOUWERE": r"(?:you'?re|you are|ur|u r|u are|youre|you were|u were|you'?ve been|"
+    r"you have been|your(?= (?:so|such|always|being|really|just|the most|an?|never|not|"
+    r"constantly|completely|totally|literally|honestly)\b))",
     "IM": r"(?:i'?m|i am|im)",
     "NT": r"(?:n'?t| not)",
     "DONT": r"(?:don'?t|do not|dont)",
@@ -239,6 +244,30 @@ _SUPERLATIVE = (
     r"irresponsible|difficult|unreliable|self-?absorbed|selfish|negative|controlling|"
     r"annoying|insensitive|ungrateful))\b)"
 )
+# A wider list of traits that, said of the other person, judge who they are.
+_TRAITS = (
+    r"(?:selfish|lazy|careless|thoughtless|inconsiderate|insensitive|irresponsible|unreliable|"
+    r"untrustworthy|dishonest|deceitful|sneaky|shady|manipulative|controlling|possessive|"
+    r"jealous|needy|clingy|paranoid|unstable|immature|childish|stubborn|pig-?headed|arrogant|"
+    r"entitled|spoiled|spoilt|ungrateful|greedy|stingy|tight|petty|vindictive|spiteful|bitter|"
+    r"negative|moody|grumpy|miserable|boring|hopeless|helpless|incompetent|clueless|ignorant|"
+    r"weak|spineless|cowardly|annoying|irritating|exhausting|draining|demanding|impossible|"
+    r"difficult|hypocritical|two-?faced|fake|shallow|vain|self-?absorbed|self-?centr?e?red|"
+    r"self-?obsessed|self-?ish|narcissistic|toxic|abusive|nasty|horrible|awful|terrible|"
+    r"cold|cold-?hearted|heartless|emotionless|uncaring|unfeeling|unromantic|distant|"
+    r"closed off|checked out|flaky|sloppy|messy|disorganised|disorganized|forgetful|"
+    r"obsessive|neurotic|insecure|passive-?aggressive|aggressive|defensive|critical|"
+    r"judgemental|judgmental|condescending|patronising|patronizing|disrespectful|rude|mean|"
+    r"cruel|lazy as hell|useless at|hopeless at|terrible at|awful at|bad at|crap at|"
+    r"incapable|unbearable|impossible to \w+|hard to (?:love|live with|talk to|be with)|"
+    r"never satisfied|always angry|always negative|always busy|always late|a workaholic|"
+    r"a control freak|a slob|a snob|a bully|a cheat|a cheater|a flirt|a miser|a nag|"
+    r"a know-?it-?all|a pushover|a doormat|a mummy'?s boy|a mama'?s boy)"
+)
+_TRAIT_NOUNS = (
+    r"(?:person|partner|husband|wife|boyfriend|girlfriend|father|mother|dad|mum|mom|parent|"
+    r"friend|listener|communicator|human being|man|woman|cook|driver|lover)"
+)
 # ... and names that look down on them (contempt).
 _NAMES = (
     r"(?:idiot|moron|imbecile|loser|joke|child|baby|clown|liar|fool|jerk|coward|hypocrite|"
@@ -264,7 +293,10 @@ _GOOD_HABIT = re.compile(
     r"smell|look (?:great|good|lovely|beautiful|nice)|believe in|have my back|find a way|support|"
     r"take care|care|keep your word|on time|honest|cheer|forgive|encourage|calm|warm|fun|"
     r"funny|good|great|brilliant|wonderful|lovely|sweet|welcome|ready to|willing|"
-    r"put (?:us|me|the kids|others)|made me|been (?:there|kind|good|patient|gentle|honest))",
+    r"put (?:us|me|the kids|others)|made me|been (?:there|kind|good|patient|gentle|honest|my|"
+    r"the (?:best|one)|so)|find (?:the right|a way|time|the good)|the best|my (?:favourite|"
+    r"favorite|rock|person|home|safe)|get me|understand|see the (?:best|good)|light up|"
+    r"brighten|manage to (?:make|find)|come through|stand by|back me|believe|stick up)",
     re.IGNORECASE,
 )
 # ... and what "you never ..." is when it is warm (a bad habit they don't have).
@@ -273,6 +305,8 @@ _BAD_HABIT_ABSENT = re.compile(
     r"criticis|criticiz|raise your voice|raised your voice|yell|shout|blame|make me feel "
     r"(?:small|stupid|bad|alone|silly|unwanted)|made me feel (?:small|stupid|bad|alone|silly)|"
     r"(?:an? )?(?:burden|bother|nuisance|problem to me)|too much|in the way|alone|"
+    r"make me feel (?:like (?:a|an) (?:burden|failure|idiot|bother|nuisance|fool|child)|guilty|"
+    r"judged|ashamed|rushed|pressured|worthless|unloved|unwanted|crazy|dumb|less)|"
     r"have to|need to (?:earn|apologi|prove|worry)|hold (?:it|a grudge|grudges)|lie|lied|"
     r"ask for (?:much|anything)|stop (?:trying|caring|loving|believing)|quit|walk away|"
     r"leave me (?:out|behind)|push|rush|pressure|doubt|hesitate|disappoint)",
@@ -286,6 +320,8 @@ _REQUEST_AFTER_BUT = re.compile(
     r"(?:like|love|prefer)|i (?:also |still )?(?:want|need) (?:to (?:leave|go|take|get|make|"
     r"finish|ask|check|be)|us|you to (?:know|call|pick|come)|a (?:minute|hand|lift))|"
     r"i (?:have|'?ve got|must) to (?:leave|go|take|get|finish|be)|i'?ll\b|i will\b|"
+    r"i (?:also |still |really )?(?:want|need|'?d like|would like|'?m going|am going|'?m trying|"
+    r"am trying) to (?!explain|defend|say (?:that )?(?:you|it)|point out|remind you)|"
     r"the (?!point|thing is|fact)\w+|my (?!point)\w+|our\b|yes\b|no\b|we (?:could|can|should|"
     r"need|might)|that'?s (?:fine|okay|ok|great)|saturday|sunday|monday|tuesday|wednesday|"
     r"thursday|friday|tomorrow|tonight)",
@@ -295,6 +331,7 @@ _REQUEST_AFTER_BUT = re.compile(
 # break, not a shut door.
 _WAY_BACK = re.compile(
     r"\b(?:later|tonight|tomorrow|this (?:evening|afternoon|weekend)|come back|be back|"
+    r"back in (?:a|an|\d+|one|two|five|ten|fifteen|twenty|thirty|half|a few|an hour)|"
     r"back to (?:this|it|you)|pick (?:it|this|things) (?:up|back up)|return to|talk again|"
     r"keep (?:talking|going)|carry on|continue|when i'?m (?:calmer|ready|less)|once i'?ve|"
     r"once i (?:calm|cool)|after (?:dinner|lunch|breakfast|work|the kids|a break|a walk|a "
@@ -409,6 +446,20 @@ RULES: tuple[Rule, ...] = (
     # ---- stonewalling: closing the door, with no return ----
     _rule(
         "shutting-down",
+        r"\b{IM} not (?:getting into|going into|going there|engaging|answering|responding to|"
+        r"dignifying|having this|having that|repeating myself)\b",
+        r"\btalk to (?:yourself|the wall|someone who cares)\b",
+        r"{S}(?:just |oh,? )?(?:{DONT}|do not) (?:even )?bother{E}",
+        r"{S}can we (?:just )?not[.!]*{E}",
+        r"\b(?:we'?re|we are|i'?m|i am) (?:so )?done here\b",
+        r"\bi (?:{DONT}|do not) (?:want|need) to hear (?:it|this|another word|any more|anymore)\b",
+        r"\b(?:this|that) (?:is|was) (?:the end of it|final)\b",
+        r"\bthere'?s nothing (?:left )?to (?:say|talk about|discuss)\b",
+        r"\bi (?:have|'?ve) (?:nothing|no more) to (?:add|say)\b",
+        r"\bi'?m not (?:doing|having) this(?: again| anymore| any more| now)?\b",
+        r"\bi (?:{CANT}|won'?t) (?:do|deal with) this (?:anymore|any more|right now)?\b",
+        r"\b(?:get|go) out of my (?:face|sight|room)\b",
+        r"\bwe'?ll talk (?:when|if) (?:you|u) (?:stop|calm|grow|are)\b",
         r"\b(?:{IM}|we'?re|we are)(?: so| just| completely| totally| officially)? done"
         r"(?:{E}| (?:with (?:this|you|it|us|that|talking|trying|arguing|discussing|the "
         r"(?:conversation|discussion|argument|subject))|talking|trying|arguing|discussing|"
@@ -457,6 +508,16 @@ RULES: tuple[Rule, ...] = (
     # ---- defensiveness ----
     _rule(
         "sorry-but",
+        r"\bsorry (?:for being|that i'?m|i'?m|i am|for being such|i was) (?:such |so )?(?:a |an )?"
+        r"(?:terrible|awful|horrible|bad|useless|disappointment|monster|failure|burden|"
+        r"idiot|inconvenience|embarrassment|nuisance|horrible person|terrible person)",
+        r"\b(?:i'?ve|i have|i) (?:already )?(?:apologi[sz]ed|said sorry|said i'?m sorry) "
+        r"(?:a (?:hundred|thousand|million|dozen)|so many|enough|like \w+|\d+|ten|twenty|"
+        r"fifty|already|over and over|again and again)",
+        r"\b(?:i'?ve|i have) already (?:apologi[sz]ed|said sorry)\b",
+        r"\b(?:apologi[sz]ed|said sorry)(?: for that| for it)? (?:already|enough)\b",
+        r"\bsorry,? (?:okay|ok|alright)[?!]* (?:can we|now|happy|are you|jeez|god)",
+        r"\bwhat (?:more|else) (?:do you|can i) (?:want|do|say)\b",
         r"\b{IM} sorry (?:that |if )?(?:{YOU}(?:'?re| are| were| feel| felt| think| thought| "
         r"took| take| got| get|'?ve been| have been| see it| saw it| are feeling)|that'?s how "
         r"you|it came across|it (?:upset|offended|hurt) you)",
@@ -484,6 +545,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "yes-but",
+        r"{C}(?:yeah|yes|well|oh),? well\b",
         r"{C}(?:yes|yeah|yep|yea|ya|ok|okay|sure|right|fine|true|fair enough|granted|i know|"
         r"i get (?:it|that)|i hear you|i understand|i see|i agree|maybe|alright|all right|"
         r"well yes|that may be|that might be|could be|agreed|obviously)[\w' ]{0,20}?[,.!]*\s*"
@@ -492,6 +554,24 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "counter-attack",
+        r"\b(?:{DONT}|do not|you can'?t|you don'?t get to) (?:lecture|preach to|judge|moralise at|"
+        r"moralize at|tell) me (?:about|when|after|on)\b",
+        r"\b(?:{YOURE}|you are) (?:hardly|not exactly|the last person|in no position) (?:one |"
+        r"the one |someone |to )?(?:to )?(?:talk|lecture|judge|preach|criticise|criticize)",
+        r"\b(?:funny|rich|interesting|ironic|that'?s rich|big words),? coming from (?:you|u)\b",
+        r"\bcoming from (?:you|u|someone who|the one who|the person who)\b",
+        r"\b(?:and )?whose fault (?:is|was) (?:that|this|it)\b",
+        r"\bif (?:you|u)(?:'?d|'?d just| had(?:n'?t)?| hadn'?t| would(?:n'?t)?(?: have)?| did(?:n'?t)?|"
+        r" were(?:n'?t)?| was(?:n'?t)?| could have| just)\b[^.!?\n]{0,60}\b(?:i|this|"
+        r"none of (?:this|it)|it|we|nothing)\b[^.!?\n]{0,20}\b(?:would(?:n'?t)?|'?d|would'?ve|"
+        r"never|could(?:n'?t)?|wouldn'?t have)\b",
+        r"\b{YOU} (?:didn'?t|don'?t|weren'?t|aren'?t|haven'?t|never|did not|do not|weren'?t "
+        r"exactly|didn'?t exactly)\b[^.!?\n]{0,40}\beither\b",
+        r"\b{YOURE} no (?:angel|saint|better) (?:either|yourself)\b",
+        r"\bwhat about (?:your|you) (?:own|part|lies|lying|behaviou?r|drinking|phone|mistakes)",
+        r"\blook in the mirror\b",
+        r"\bmaybe (?:you|u) should (?:look at|take a look at|start with|ask) yourself\b",
+        r"\b(?:and )?(?:you|u) think (?:you'?re|you are|ur) (?:perfect|innocent|better)\b",
         r"\bwhat about (?:you|when you|the time|that time|your|all the times|the times|how "
         r"you|last (?:week|month|year|night|time))\b",
         r"\b{YOURE} one to talk\b",
@@ -526,6 +606,26 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "innocent-victim",
+        r"\b(?:everything|anything|whatever|nothing) i (?:do|say|did|said|try)\b[^.!?\n]{0,30}"
+        r"\b(?:wrong|good enough|right|according to you|upsets? you|makes? you|annoys? you|"
+        r"is a problem|criticis|criticiz)",
+        r"\bi (?:{CANT}|cannot|can never) (?:say|do|breathe|open my mouth|make a move|even|"
+        r"ask|mention) (?:anything |a thing |a word )?without (?:you|u|being)\b",
+        r"\bwhy (?:do|must|should) i always (?:have to )?(?:be|do|say|apologi|fix|give|make)\b",
+        r"\bwhy am i always (?:the|blamed|wrong|in trouble|the one)\b",
+        r"\b{IM} not a mind[- ]?reader\b",
+        r"\bso (?:now )?{IM} (?:the|a) (?:monster|bad guy|villain|problem|bad one|liar|"
+        r"terrible|horrible|awful|evil)\b",
+        r"\b{IM} (?:always )?(?:the one|blamed|in the wrong|the bad one) (?:who gets blamed|for "
+        r"everything|no matter what)\b",
+        r"\bi (?:get|'?m getting|always get) blamed for (?:everything|it all|all of it)\b",
+        r"\bwhy (?:is|does) (?:everything|it) (?:always )?(?:have to be|end up|come back to) "
+        r"(?:my fault|on me|about me)\b",
+        r"\bi (?:never|can'?t) do anything right\b",
+        r"\bi try (?:so hard|my best|everything)\b[^.!?\n]{0,40}\b(?:and|but) (?:you|it'?s never|"
+        r"nothing)\b",
+        r"\bi'?m (?:sick|tired) of being (?:blamed|the bad guy|attacked|criticised|criticized|"
+        r"judged|the villain)\b",
         r"\bwhy (?:are|do) {YOU}(?: always| so| constantly| keep)? (?:attacking|attack|picking "
         r"on|pick on|getting at|having a go at|ganging up on|blaming|blame|yelling at|shouting "
         r"at|on at|coming at|accusing|criticising|criticizing|nagging) me\b",
@@ -561,6 +661,31 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "minimising",
+        r"\b{YOURE}(?: just| so| totally| completely| really)? (?:reading|looking) (?:way |far |"
+        r"much |a lot )?too (?:much|deep(?:ly)?) into\b",
+        r"\b(?:nothing|nothing really|nothing even) happened\b",
+        r"\b(?:it|that|this|the \w+) (?:was|is) (?:completely |totally |perfectly |just |only |"
+        r"quite |pretty )?(?:harmless|innocent|meaningless|nothing serious|no big thing|a "
+        r"harmless \w+|an innocent \w+|a silly \w+|a stupid little \w+)",
+        r"\b(?:stop|quit|why are you|you need to stop|you keep) (?:dwelling|living in the past|"
+        r"digging|raking)",
+        r"\bdwelling on (?:the past|it|this)\b",
+        r"\b(?:{ITS}|it'?s|it was)(?: really| honestly| seriously| just)? (?:not|n'?t)(?: really)?"
+        r" (?:that|so|very) (?:serious|deep|bad|big|important|dramatic)\b",
+        r"\b(?:other|most|lots of|loads of|plenty of|many) (?:couples|people|partners|guys|"
+        r"women|men) (?:deal with|have|go through|put up with|do) (?:worse|much worse|it|this|"
+        r"that|far worse)\b",
+        r"\b(?:it )?could (?:have been|be) (?:so much |much |a lot |way )?worse\b",
+        r"\b{YOURE} (?:taking|took) (?:it|this|that|everything|things) (?:so |way |too )?"
+        r"(?:wrong|the wrong way|personally|too seriously|too personally|out of context)\b",
+        r"\b{YOU} took (?:it|that|this) (?:the )?wrong(?: way)?\b",
+        r"\b{YOURE} (?:making|turning) (?:this|it|everything) (?:into )?(?:a (?:big )?(?:thing|"
+        r"drama|deal|problem)|about)",
+        r"\b(?:why are you|you'?re|stop) (?:getting )?(?:so )?worked up\b",
+        r"\b(?:get|got) (?:so )?(?:bent out of shape|worked up|het up)\b",
+        r"\bit was (?:just |only )?(?:a )?(?:bit of fun|harmless fun|banter|nothing serious)\b",
+        r"\bjust (?:a|one|some) (?:little|tiny|silly|harmless|stupid) \w+\b",
+        r"\byou'?ll (?:get over it|be fine|live)\b",
         r"\b(?:{ITS}|it'?s|it was)(?: really| honestly| just| seriously)? (?:not|no|n'?t)"
         r"(?: such| that)? (?:a )?(?:big deal|huge deal|big thing)\b",
         r"\bno big deal\b",
@@ -603,12 +728,24 @@ RULES: tuple[Rule, ...] = (
         r"all women|people) (?:does|do) (?:it|that)\b",
         r"\b(?:{ITS}|it'?s) not (?:the end of the world|a crime|like it matters)\b",
         r"\bnot the end of the world\b",
-        unless=r"\b(?:i|we|let me|let us|let'?s)\b(?:(?!\byou\b)[^.!?]){0,40}\b(?:calm down|relax|"
+        unless=r"big deal if\b|\b(?:i|we|let me|let us|let'?s)\b(?:(?!\byou\b)[^.!?]){0,40}\b(?:calm down|relax|"
         r"chill)|\bi'?m (?:making|blowing|overreacting)|\bi was "
         r"(?:making|blowing|overreacting)|\bdid i (?:make|blow)|\bam i (?:over|being|making|too)",
     ),
     _rule(
         "excuse",
+        r"\bwhat (?:do|did|else did|else do) (?:you|u) expect\b",
+        r"\b(?:that'?s|it'?s|this is) (?:just )?(?:how|who|the way) i (?:am|was raised|roll|"
+        r"was brought up)\b",
+        r"\bi was (?:just |only |so )?(?:stressed|tired|exhausted|busy|overwhelmed|drunk|"
+        r"distracted)[,.!]+ (?:what|you know|okay|ok|so|that'?s|alright|give me)\b",
+        r"\bi had (?:a lot|so much|loads|too much) (?:going )?on\b[^.!?\n]{0,30}\b(?:okay|ok|you "
+        r"know|so|what)\b",
+        r"\b(?:blame|it was) (?:my|the) (?:boss|work|job|mum|mom|dad|traffic|kids|alcohol|drink|"
+        r"stress),? not me\b",
+        r"\bi (?:{DIDNT}|did not) (?:mean|think) it (?:like that|that way)\b[^.!?\n]{0,20}"
+        r"\b(?:you|u)\b",
+        r"\bit'?s not like i (?:meant|wanted|planned|tried|did it on purpose)\b",
         r"\bi only (?:did|said|went|do|say|texted|called|met|saw|drank|went out|lied|did it|"
         r"did that|said it|said that|yelled|snapped|left|stayed|looked|told)\b[^.!?\n]*"
         r"\b(?:because|cause|cos|coz|since)\b",
@@ -640,6 +777,21 @@ RULES: tuple[Rule, ...] = (
     # ---- contempt ----
     _rule(
         "name-calling",
+        r"\b(?:stop )?(?:acting|behaving) like (?:a|an|such a|such an) (?:child|baby|toddler|"
+        r"idiot|spoiled|spoilt|teenager|brat|lunatic|maniac|psycho|crazy|martyr|victim|"
+        r"drama queen|princess|teenager|moron|fool|two-?year-?old|five-?year-?old)",
+        r"\bwhat are (?:you|u),? (?:twelve|five|ten|two|a child|a baby|\d+|stupid|deaf|thick)\b",
+        r"\b(?:{IM} |i feel |i am )?(?:embarrassed|ashamed) (?:of you|to be (?:seen )?(?:with|"
+        r"near) you|to be your|to call you)\b",
+        r"\b{YOURE} (?:an? )?(?:embarrassment|disgrace|disappointment|letdown|let-down)\b",
+        r"\b{YOURE} (?:so |such |really |just )*(?:revolting|repulsive|vile|gross|disgusting|"
+        r"exhausting|unbearable|insufferable|intolerable|tiresome|draining|a nightmare|"
+        r"a headache|a pain|a joke|a waste)\b",
+        r"\bgrow a (?:spine|pair|brain)\b",
+        r"\b(?:were|are) (?:you|u) (?:raised|brought up) (?:by|in)\b",
+        r"\bwho (?:raised|brought) (?:you|u)(?: up)?\b",
+        r"\b(?:you|u) (?:make|made) me (?:want to )?(?:sick|puke|vomit|cringe)\b",
+        r"\bhow (?:stupid|dumb|thick|dense|pathetic) (?:can|could|are) (?:you|u)\b",
         r"\b{YOURE}(?: \w+)? {INTENS}" + _NAMES + r"\b",
         r"\b{YOU} (?:absolute|complete|total|stupid|little|utter|big|pathetic|lazy|selfish|"
         r"fucking|bloody|useless|sad|fat|ignorant|self-?centr?e?red|spoiled|spoilt|miserable)"
@@ -678,6 +830,33 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "sarcasm",
+        r"\b(?:well|oh|wow|gosh),? (?:aren'?t|isn'?t) (?:you|u|he|she) (?:just )?(?:a|an|so|"
+        r"the|such)\b",
+        r"\b(?:a )?(?:little )?ray of sunshine\b",
+        r"\b(?:oh|sorry|so sorry|i'?m sorry|forgive me),? (?:am|was) i (?:bothering|boring|"
+        r"annoying|keeping|interrupting|disturbing|inconveniencing|bugging)\b",
+        r"{S}wow[.!,]*\s+(?:just )?wow\b",
+        r"\b(?:because|cause|cos|since when|oh so now) {YOURE} (?:suddenly |now |such |so |"
+        r"the |an |a )*(?:expert|authority|genius|saint|angel|perfect|model|picture|guru|"
+        r"therapist|relationship expert)",
+        r"\b{YOURE} (?:suddenly|now) (?:an? |the |such an? )?(?:expert|authority|genius|saint|"
+        r"angel|therapist|guru)\b",
+        r"\b(?:that'?s|how|very|so) (?:original|rich|mature|convenient|predictable|typical|"
+        r"helpful|useful|considerate|thoughtful) coming from you\b",
+        r"\b(?:oh,? )?sure,? (?:blame|it'?s|that'?s|you|why not)\b",
+        r"\b(?:oh|yeah|well),? that'?s (?:original|helpful|really helpful|so helpful|great|"
+        r"just great|brilliant|wonderful|perfect|lovely|rich|mature|convenient)\b",
+        r"\b(?:great|brilliant|wonderful|perfect|fantastic|lovely|genius|excellent|amazing|"
+        r"stellar|superb|nice) (?:plan|idea|move|work|job|timing|thinking|call|choice|decision|"
+        r"effort|going|parenting|listening)[.!]+\s*(?:really|truly|honestly|bravo|genius|just|"
+        r"wow|well done)\b",
+        r"\bthanks? (?:so much |a lot |loads )?for (?:nothing|the help,? not|ruining|"
+        r"nothing at all)\b",
+        r"\bi'?ll alert the media\b",
+        r"\b(?:wow|gosh|oh),? (?:so|how|what a) (?:helpful|supportive|thoughtful|caring|"
+        r"considerate|kind|generous|romantic)(?: of you)?[.!]+\s*(?:really|thanks|not)",
+        r"\boh,? how (?:the tables|lovely|nice|sweet|wonderful|helpful)\b[^.!?\n]{0,30}"
+        r"\b(?:you|again|finally)\b",
         r"{S}(?:oh,? |wow,? |well,? |ah,? )?(?:just )?(?:great|wonderful|perfect|brilliant|"
         r"fantastic|lovely|marvell?ous|terrific|super|awesome|splendid|excellent)\b[,.!]*"
         r"(?=[^.!?\n]*\b(?:you|your|u)\b)(?=[^.!?\n]*\b(?:again|another|for once|as usual|"
@@ -728,6 +907,30 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "mockery",
+        r"\bo+h+,? (?:i'?m|im|i am) (?:so+ |soo+ )",
+        r"\baw+,? (?:is|did|does|are|has|was|poor)\b(?=[^.!?\n]*\b(?:hurt|upset|sad|crying|"
+        r"sulking|poor|baby|little|feelings|boo|scared|widdle|mean|big bad|sensitive|"
+        r"tired|offended)\b)",
+        r"\b(?:lol|haha+|hah|lmao|ha ha)\b[^.!?\n]{0,40}\b(?:crying|upset|sulking|whining|"
+        r"moaning|offended|serious|really|actually|you|sensitive)\b",
+        r"\b(?:are you|you'?re|ur) (?:actually|seriously|really) (?:crying|upset|sulking|"
+        r"whining|moaning|offended|jealous|mad|angry) (?:about|over|because)\b",
+        r"\*\s*(?:sigh|sighs|heavy sigh|scoff|scoffs|snort|snorts|yawn|yawns|groan|groans|"
+        r"facepalm|slow clap|eye ?roll|rolls eyes)\s*\*",
+        r"\((?:sigh|sighs|scoff|scoffs|snort|yawn|yawns|groan|eye ?roll|rolls eyes)\)",
+        r"\b(?:the|here come the|turn on the|turn off the) waterworks\b",
+        r"\bcrocodile tears\b",
+        r"\bhere come(?:s)? the (?:tears|drama|guilt trip|lecture|sermon|speech)\b",
+        r"\b(?:oh,? |ugh,? |and )here we go\b",
+        r"\b(?:spare|save) me the (?:drama|sob story|lecture|speech|tears|guilt trip|violin|"
+        r"excuses|theatrics)\b",
+        r"\bsomeone(?:'s| is| has) (?:got )?(?:a )?(?:touchy|sensitive|grumpy|cranky|jealous|"
+        r"moody|hangry|in a mood)\b",
+        r"\bplay(?:ing)? the (?:victim|martyr)\b",
+        r"\b(?:get|climb) off (?:your|ur) high horse\b",
+        r"\bcry(?:ing)? (?:about|over) (?:nothing|everything|this|it)\b[^.!?\n]{0,10}",
+        r"\b(?:whine|whining|moan|moaning) (?:about|all the time|again)\b",
+        r"\bthe world'?s (?:smallest|tiniest) violin\b",
         r"\bpoor (?:baby|thing|you|little|darling|dear|diddums|sweetie|princess)\b",
         r"\bboo[ -]?hoo\b",
         r"\bcry me a river\b",
@@ -817,6 +1020,33 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "character",
+        r"\b{YOU} (?:haven'?t|have not|never) (?:changed|grown|learned|learnt)\b(?! (?:a bit|at all)"
+        r"[^.!?\n]*\b(?:love|glad|still))",
+        r"\b{YOU} (?:couldn'?t|could not) care less\b",
+        r"\b{YOU} (?:{DONT}|do not|never|didn'?t) give a (?:damn|shit|toss|crap|fuck|single)\b",
+        r"\b{YOU} think (?:the world|everything|the universe|it all) (?:revolves|is) (?:around|"
+        r"about) (?:you|u)\b",
+        r"\b(?:it'?s|everything'?s|everything is|it is) (?:always |all )?(?:about|all about) "
+        r"(?:you|u|yourself)\b",
+        r"\b{YOU} (?:have|'?ve got|got) (?:zero|no|not an ounce of|not one ounce of|not a shred "
+        r"of) (?:empathy|respect|compassion|self-?control|manners|idea|clue|consideration|"
+        r"shame|backbone|spine|decency|sense|integrity|heart)\b",
+        r"\b{YOU} (?:{DONT}|do not) have an? (?:caring|kind|romantic|honest|loyal|thoughtful|"
+        r"generous|sympathetic|decent) bone\b",
+        r"\b(?:your|ur) (?:problem|issue|trouble) is\b",
+        r"\bthe (?:problem|trouble|thing) with (?:you|u) is\b",
+        r"\b(?:that'?s|this is) (?:your|ur|the) (?:whole )?problem\b",
+        r"\bfor once in (?:your|ur) (?:life|whole life)\b",
+        r"\b(?:can|could|would|will) (?:you|u) (?:just )?(?:for once|ever|once)\b",
+        r"\b(?:late|wrong|busy|tired|distracted|on your phone|grumpy|drunk|absent|useless|"
+        r"rude|selfish|careless|forgetful) (?:as always|as usual|like always|again as usual|"
+        r"like every time)\b",
+        r"\bwhy (?:is|does) (?:everything|it) (?:always )?(?:have to be |end up |come back to )?"
+        r"(?:about|be about) (?:you|u)\b",
+        r"\b{YOURE} (?:never|not) (?:there|around|present|home|available|reliable) (?:when|for)\b",
+        r"\b{YOU} (?:only|just) (?:ever )?(?:take|use|want) (?:and take|people|me)\b",
+        r"\b{YOUWERE} {INTENS}" + _TRAITS + r"\b",
+        r"\b{YOUWERE} {INTENS}(?:an? )?" + _TRAITS + " " + _TRAIT_NOUNS + r"\b",
         r"\b(?:{WHATS}|what(?: the hell| on earth| the heck| the fuck) is)(?: the hell| on earth|"
         r" the heck)? (?:wrong|the matter|up) with (?:you|u)\b"
         r"(?! (?:lately|today|this week)[,.]? (?:i'?m|are you|is everything))",
@@ -878,6 +1108,13 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "always-never",
+        r"\b{YOU}(?: (?:can|could|will|would|do|did|just|literally|honestly|really|seriously|"
+        r"pretty much|simply|still|'ll|'d|can'?t|couldn'?t|won'?t|wouldn'?t|don'?t|didn'?t))+ "
+        r"(?:always|never|constantly|ever)\b",
+        r"\b(?:as always|as usual|like always|same as always|like every other time|every "
+        r"damn time|every bloody time|every single time)\b(?=[^.!?\n]*\b(?:you|your|u|ur)\b)",
+        r"\b(?:you|u|your|ur)\b[^.!?\n]{0,40}\b(?:as always|as usual|like always|same as always|"
+        r"every damn time|every bloody time)\b",
         r"\b{YOU}(?:'?ve| have|'?re| are|'?d| would| will|'?ll| just| literally| honestly| "
         r"really| seriously| pretty much)? (?:always|never|constantly|forever|never once|"
         r"never ever|every single time|all the time|always have to|never even)\b",
@@ -922,9 +1159,11 @@ _STRAIGHT = str.maketrans(
 
 # A verb that reports what someone else said or felt; after it, their words, not one's own.
 _REPORTING = re.compile(
-    r"(?<!\bi )(?<!\bi only )(?<!\bi just )(?<!\bi already )(?<!\bi never )(?<!\bi have )"
-    r"(?<!\bi've )(?<!\bive )(?<!\bto )(?<!\bwill )(?<!\bwould )(?<!\bcan )"
-    r"\b(?:said|say|says(?! the)|saying|told (?:me|us|him|her|them)|tell me|tells me|wrote|"
+    r"\b(?:(?:you|u|he|she|they|we|someone|somebody|people|everyone|everybody|(?:my|your|his|"
+    r"her|our|the) \w+|mum|mom|dad|mother|father)(?: just| once| always| also| then| even| "
+    r"kept| keep| were| are|'re| ever| sometimes| often)? (?:said|say|says|saying|wrote|write|"
+    r"texted|told (?:me|us|him|her|them)|meant|mean|asked (?:whether|if|me|us|why)|asks|"
+    r"called (?:me|it|us|him|her)|put it)|when (?:you|u) (?:say|said)|tell me|tells me|"
     r"write|texted|called (?:me|it|us|him|her)|call (?:me|it)|calls me|mean(?:t)? by|"
     r"i (?:hear|heard)(?: you(?: say| said)?)?|hearing(?: is)?(?: that)?|used to say|"
     r"the words?|feel like i|felt like i|feels like i|it sounds like|sounds like you|"
@@ -966,9 +1205,9 @@ def _set_aside_reported_words(text: str) -> str:
     sentences = _Sentences(text)
     for quote in _QUOTED.finditer(text):
         begin, finish = sentences.around(quote.start(), quote.end())
-        # A short quote in a sentence with no reporting verb is a sneer ("working late"), which
-        # stays in; a quotation that reports someone's words is set aside.
-        if _REPORTING.search(text, begin, finish) or len(quote.group().split()) > 3:
+        # A quote in a sentence with no reporting verb is a sneer ("working late") or mimicry,
+        # which stays in; a quotation that reports someone's words is set aside.
+        if _REPORTING.search(text, begin, finish):
             out = _blank(out, quote.start() + 1, quote.end() - 1)
     for verb in _REPORTING.finditer(out):
         end = _CLAUSE_END.search(out, verb.end())
