@@ -282,12 +282,13 @@ _NAMES = (
 _WARM = re.compile(
     r"\b(?:thank|thanks|thankful|appreciate|grateful|love|loved|lovely|glad|happy|proud|"
     r"lucky|admire|adore|cherish|notice|noticed|meant a lot|means a lot|miss you|sweet|"
+    r"i'?m (?:always )?here|favou?rite|"
     r"wonderful|amazing|beautiful|bless)",
     re.IGNORECASE,
 )
 # What "you always ..." is when it is warm (a good habit) ...
 _GOOD_HABIT = re.compile(
-    r"^\W*(?:so |such |just |really |the )?(?:know how|make me (?:laugh|smile|feel (?:safe|better|"
+    r"^\W*(?:so |such |just |really |the )?(?:have a way|know|make me (?:laugh|smile|feel (?:safe|better|"
     r"loved|good|at home|seen|heard|special|calm))|remember|help|listen|there for|kind|patient|"
     r"gentle|thoughtful|generous|show up|the first to|bring me|make (?:the best|time|sure)|"
     r"smell|look (?:great|good|lovely|beautiful|nice)|believe in|have my back|find a way|support|"
@@ -307,7 +308,7 @@ _BAD_HABIT_ABSENT = re.compile(
     r"(?:an? )?(?:burden|bother|nuisance|problem to me)|too much|in the way|alone|"
     r"make me feel (?:like (?:a|an) (?:burden|failure|idiot|bother|nuisance|fool|child)|guilty|"
     r"judged|ashamed|rushed|pressured|worthless|unloved|unwanted|crazy|dumb|less)|"
-    r"have to|need to (?:earn|apologi|prove|worry)|hold (?:it|a grudge|grudges)|lie|lied|"
+    r"have to|need to (?:earn|apologi|prove|worry|ask|explain|thank|hide|pretend)|hold (?:it|a grudge|grudges)|lie|lied|"
     r"ask for (?:much|anything)|stop (?:trying|caring|loving|believing)|quit|walk away|"
     r"leave me (?:out|behind)|push|rush|pressure|doubt|hesitate|disappoint)",
     re.IGNORECASE,
@@ -446,6 +447,17 @@ RULES: tuple[Rule, ...] = (
     # ---- stonewalling: closing the door, with no return ----
     _rule(
         "shutting-down",
+        r"{S}not (?:talking|discussing|doing|having|going) (?:about |into |over )?(?:this|it|that)"
+        r"(?: again| anymore| any more| now)?{E}",
+        r"\bi (?:{DONT}|do not) (?:have|need) to (?:explain|justify) (?:myself|anything)\b",
+        r"{S}no comment{E}",
+        r"\b{IM} not in the mood (?:for (?:this|talking|your|you|a lecture|it|another)|{E})",
+        r"{S}or (?:{DONT}|do not)[.!]*{E}",
+        r"{S}(?:well,? )?you do you\b",
+        r"\bi (?:{DONT}|do not) (?:owe|have to give) (?:you|u) (?:an? )?(?:explanation|answer|"
+        r"anything)\b",
+        r"\bconversation over\b",
+        r"\bi'?m (?:finished|through) (?:with (?:this|you|talking)|talking){E}",
         r"\b{IM} not (?:getting into|going into|going there|engaging|answering|responding to|"
         r"dignifying|having this|having that|repeating myself)\b",
         r"\btalk to (?:yourself|the wall|someone who cares)\b",
@@ -503,11 +515,14 @@ RULES: tuple[Rule, ...] = (
         r"useless|pointless)\b",
         r"\b(?:no point|no use) (?:in )?talking to you\b",
         r"\bi (?:{CANT}) talk to you\b",
-        unless=r"(?<!n't )(?<!not )(?<!nt )\btalk to me\b|\bi'?m here\b",
+        unless=r"(?<!n't )(?<!not )(?<!nt )\btalk to me\b|\bi'?m here\b|\bno (?:stress|worries|"
+        r"problem|bother|rush)\b|\bi'?ll (?:get|do|sort|grab|take|pick|manage|walk|call)\b",
     ),
     # ---- defensiveness ----
     _rule(
         "sorry-but",
+        r"\bsorry,? not sorry\b",
+        r"\b(?:ok|okay|fine|alright),? (?:i'?m )?sorry,? (?:jeez|geez|god|sheesh|gosh|christ)\b",
         r"\bsorry (?:for being|that i'?m|i'?m|i am|for being such|i was) (?:such |so )?(?:a |an )?"
         r"(?:terrible|awful|horrible|bad|useless|disappointment|monster|failure|burden|"
         r"idiot|inconvenience|embarrassment|nuisance|horrible person|terrible person)",
@@ -554,6 +569,12 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "counter-attack",
+        r"\b(?:turn|turning|flip|flipping|twist|twisting|put|putting) (?:this|it|that|things) "
+        r"(?:around |back )?(?:on|onto) me\b",
+        r"\b{YOU} (?:weren'?t|aren'?t|were not|are not|haven'?t been|have not been) (?:exactly |"
+        r"always |so )?(?:an angel|a saint|perfect|innocent|blameless|honest|faithful|"
+        r"reliable|there)\b",
+        r"\b(?:don'?t|do not) you dare\b",
         r"\b(?:{DONT}|do not|you can'?t|you don'?t get to) (?:lecture|preach to|judge|moralise at|"
         r"moralize at|tell) me (?:about|when|after|on)\b",
         r"\b(?:{YOURE}|you are) (?:hardly|not exactly|the last person|in no position) (?:one |"
@@ -606,6 +627,13 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "innocent-victim",
+        r"\b(?:this|that) is the thanks i get\b",
+        r"\b(?:and )?this is (?:how|what) i get for\b",
+        r"\b(?:trying|doing|try|do) my (?:best|hardest|very best)\b[^.!?\n]{0,20}\b(?:and|but|"
+        r"yet|while) (?:you|u|all you|still|it'?s never|nothing)\b",
+        r"\b{YOURE} always (?:blaming|attacking|criticising|criticizing|accusing|picking on|"
+        r"nagging|getting at|having a go at) me\b",
+        r"\bwhy do i (?:even )?(?:bother|try)\b",
         r"\b(?:everything|anything|whatever|nothing) i (?:do|say|did|said|try)\b[^.!?\n]{0,30}"
         r"\b(?:wrong|good enough|right|according to you|upsets? you|makes? you|annoys? you|"
         r"is a problem|criticis|criticiz)",
@@ -661,6 +689,16 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "minimising",
+        r"\b(?:making|make|made) (?:it|this|that|things) (?:sound|seem|look) (?:way |so much |a "
+        r"lot |much )?(?:worse|bigger|like a (?:big )?deal|like i)",
+        r"\b(?:it|that|this)(?:'?s| is| was)(?: literally| only| just| really| honestly)* (?:just|"
+        r"only) (?:a|an|one|some|two|my|the)\b",
+        r"\b(?:not|isn'?t|wasn'?t) worth (?:fighting|arguing|getting upset|getting worked up|"
+        r"a fight|an argument|crying|falling out)(?: about| over)?\b",
+        r"\bcan we (?:just|please just) (?:move (?:past|on from)|forget about|get past|get over) "
+        r"(?:this|it|that)\b",
+        r"\bi (?:{DIDNT}|did not) (?:know|realise|realize|think) (?:it|that|this) (?:mattered|was "
+        r"(?:such |that )?(?:a big deal|important|serious)|would (?:upset|bother|hurt) you)\b",
         r"\b{YOURE}(?: just| so| totally| completely| really)? (?:reading|looking) (?:way |far |"
         r"much |a lot )?too (?:much|deep(?:ly)?) into\b",
         r"\b(?:nothing|nothing really|nothing even) happened\b",
@@ -734,6 +772,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "excuse",
+        r"\bi was going to (?:tell|say|mention|ask|call|text)\b[^.!?\n]{0,40}\b(?:just|but)\b",
+        r"\bi (?:just )?(?:didn'?t|did not|never) (?:get|have|find) (?:the |a )?(?:chance|time|"
+        r"moment)\b",
         r"\bwhat (?:do|did|else did|else do) (?:you|u) expect\b",
         r"\b(?:that'?s|it'?s|this is) (?:just )?(?:how|who|the way) i (?:am|was raised|roll|"
         r"was brought up)\b",
@@ -777,6 +818,22 @@ RULES: tuple[Rule, ...] = (
     # ---- contempt ----
     _rule(
         "name-calling",
+        r"\b{YOU} (?:absolute|complete|total|utter|stupid|fucking|bloody|pathetic|useless|"
+        r"massive|giant|big fat|little) \w+",
+        r"{S}(?:such|what) an? (?:\w+ )?(?:baby|child|idiot|moron|loser|clown|fool|jerk|"
+        r"drama queen|princess|brat|muppet|diva|wimp|coward|hypocrite|liar|slob|snob|"
+        r"know-?it-?all|martyr)\b",
+        r"(?:^|[,.!?;]\s*)(?:you )?(?:drama queen|muppet|princess|diva|numpty|nitwit|dimwit|"
+        r"halfwit|idiot|moron|dumbass|genius|einstein|sherlock|mr\.? perfect|saint \w+)[.!?]*"
+        r"\s*$",
+        r"\bdrama queen\b",
+        r"\b(?:{DONT}|do not) (?:touch|come near|come anywhere near|look at) me\b",
+        r"\bthe (?:emotional )?(?:range|intelligence|maturity|attention span|brain|iq|spine|"
+        r"personality|depth) of an? \w+",
+        r"\b(?:use|using) (?:small|little|short) words\b",
+        r"\b(?:spell|explain) it (?:out )?(?:slowly|for you|in small words)\b",
+        r"\bi (?:{DONT}|do not) know why i (?:even )?(?:bother|try|waste my breath)\b",
+        r"\bwhy do i (?:even )?waste my (?:breath|time)\b",
         r"\b(?:stop )?(?:acting|behaving) like (?:a|an|such a|such an) (?:child|baby|toddler|"
         r"idiot|spoiled|spoilt|teenager|brat|lunatic|maniac|psycho|crazy|martyr|victim|"
         r"drama queen|princess|teenager|moron|fool|two-?year-?old|five-?year-?old)",
@@ -830,6 +887,20 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "sarcasm",
+        r"\b(?:shall|should) i (?:throw|have|bake) (?:a|you a) (?:party|parade|cake)\b",
+        r"\b(?:do you )?want a (?:medal|gold star|trophy|prize|cookie|biscuit|round of applause|"
+        r"pat on the back)\b",
+        r"\b(?:give|get) (?:you|u|him|her) a (?:medal|gold star|trophy|prize|cookie)\b",
+        r"\b(?:father|mother|husband|wife|partner|boyfriend|girlfriend|dad|mum|mom|parent|"
+        r"employee|friend) of the year\b",
+        r"\btake your time,? (?:it'?s not like|i'?ve only|i only|really|no rush,? really)\b",
+        r"\b(?:it'?s|its) not like i(?:'?ve| have)? (?:been|was|had|only) (?:waiting|here|"
+        r"sitting)\b",
+        r"\bhow very (?:generous|kind|nice|thoughtful|good|big|gracious|noble|considerate)\b",
+        r"\b(?:oh|yeah|yes|sure|right|well),? because (?:you|u|that|it|i)\b",
+        r"{S}(?:oh|well),? look(?: at that)?,? (?:who|he|she|you|it|someone)\b",
+        r"\bwhat an? (?:apology|effort|gesture|performance|sacrifice|hero|gentleman|catch|"
+        r"prize)\b[.!]*(?=[^.!?\n]*$)",
         r"\b(?:well|oh|wow|gosh),? (?:aren'?t|isn'?t) (?:you|u|he|she) (?:just )?(?:a|an|so|"
         r"the|such)\b",
         r"\b(?:a )?(?:little )?ray of sunshine\b",
@@ -907,6 +978,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "mockery",
+        r"\bhere we go\W*$",
+        r"\b(?:omg|oh my god|god),? here we go\b",
+        r"\b(?:heard|i'?ve heard) (?:it|that|this) all before\b",
         r"\bo+h+,? (?:i'?m|im|i am) (?:so+ |soo+ )",
         r"\baw+,? (?:is|did|does|are|has|was|poor)\b(?=[^.!?\n]*\b(?:hurt|upset|sad|crying|"
         r"sulking|poor|baby|little|feelings|boo|scared|widdle|mean|big bad|sensitive|"
@@ -994,6 +1068,10 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "loaded-question",
+        r"\bwhy would (?:you|u) (?:even|ever)\b",
+        r"\b(?:are|r) (?:you|u) (?:incapable|unable|too (?:lazy|stupid|busy|selfish)) (?:of|to)\b",
+        r"\b(?:you|u) (?:just )?(?:don'?t|do not) (?:get it|understand|see it),? (?:do you|"
+        r"huh|right)\?",
         r"\bwhy (?:{CANT}|can'?t|won'?t|couldn'?t) (?:you|u) (?:just|ever|even|for once|"
         r"simply|once|be|do|listen|stop|try|remember|help|think|get)\b",
         r"\bhow (?:hard|difficult) (?:is|can) it (?:be )?(?:to\b|for you)",
@@ -1020,6 +1098,18 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "character",
+        r"\b{YOU} (?:couldn'?t|can'?t|won'?t|wouldn'?t|didn'?t|don'?t) even\b",
+        r"\b(?:it'?s|its) like (?:you|u) (?:don'?t|do not|never|can'?t) (?:even )?(?:want|care|"
+        r"notice|listen|see|think|try)\b",
+        r"\b{YOU} (?:treat|treated|talk to|speak to) me like (?:an? |your |dirt|crap|shit|"
+        r"nothing)",
+        r"\b{YOU} (?:just|simply|really) (?:{DONT}|do not|never|can'?t) (?:get it|understand|"
+        r"listen|care|see|try|think|notice|learn)\b",
+        r"\bthe least \w+ (?:person|man|woman|partner|husband|wife|human|boyfriend|girlfriend)\b",
+        r"\b(?:always|every time|forever) the same with (?:you|u)\b",
+        r"\bsame old (?:you|story|excuses)\b",
+        r"\b{YOU}(?: have|'?ve got|'?ve| got| have got) no (?:backbone|spine|filter|shame|manners|"
+        r"idea)\b",
         r"\b{YOU} (?:haven'?t|have not|never) (?:changed|grown|learned|learnt)\b(?! (?:a bit|at all)"
         r"[^.!?\n]*\b(?:love|glad|still))",
         r"\b{YOU} (?:couldn'?t|could not) care less\b",
@@ -1028,7 +1118,7 @@ RULES: tuple[Rule, ...] = (
         r"about) (?:you|u)\b",
         r"\b(?:it'?s|everything'?s|everything is|it is) (?:always |all )?(?:about|all about) "
         r"(?:you|u|yourself)\b",
-        r"\b{YOU} (?:have|'?ve got|got) (?:zero|no|not an ounce of|not one ounce of|not a shred "
+        r"\b{YOU}(?: have|'?ve got|'?ve| got| have got) (?:zero|no|not an ounce of|not one ounce of|not a shred "
         r"of) (?:empathy|respect|compassion|self-?control|manners|idea|clue|consideration|"
         r"shame|backbone|spine|decency|sense|integrity|heart)\b",
         r"\b{YOU} (?:{DONT}|do not) have an? (?:caring|kind|romantic|honest|loyal|thoughtful|"
