@@ -119,7 +119,7 @@ def latency_ms(texts: list[str], rounds: int = 5) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.wording", description=__doc__)
-    parser.add_argument("--split", choices=("held", "tune", "all"), default="held")
+    parser.add_argument("--split", choices=("held", "fresh", "tune", "all"), default="held")
     parser.add_argument("--misses", action="store_true", help="list what went wrong (tune only)")
     args = parser.parse_args(argv)
     lines = load(None if args.split == "all" else args.split)
