@@ -260,13 +260,21 @@ _TRAITS = (
     r"judgemental|judgmental|condescending|patronising|patronizing|disrespectful|rude|mean|"
     r"cruel|lazy as hell|useless at|hopeless at|terrible at|awful at|bad at|crap at|"
     r"incapable|unbearable|impossible to \w+|hard to (?:love|live with|talk to|be with)|"
-    r"never satisfied|always angry|always negative|always busy|always late|a workaholic|"
+    r"never satisfied|a workaholic|"
     r"a control freak|a slob|a snob|a bully|a cheat|a cheater|a flirt|a miser|a nag|"
     r"a know-?it-?all|a pushover|a doormat|a mummy'?s boy|a mama'?s boy)"
 )
 _TRAIT_NOUNS = (
     r"(?:person|partner|husband|wife|boyfriend|girlfriend|father|mother|dad|mum|mom|parent|"
     r"friend|listener|communicator|human being|man|woman|cook|driver|lover)"
+)
+# What "it was only a ..." tends to make small: the things couples argue about.
+_INCIDENTS = (
+    r"(?:texts?|messages?|drinks?|coffees?|lunch(?:es)?|dinner|kiss|hug|jokes?|games?|friends?|"
+    r"colleagues?|co-?workers?|chats?|dance|photos?|pictures?|likes?|comments?|flirt(?:ing)?|"
+    r"night out|bit of fun|banter|words?|once|one time|a few (?:texts|messages|drinks|times)|"
+    r"fling|crush|conversation|email|dm|snap|bet|hundred|few quid|few pounds|few dollars|"
+    r"money|porn|video|app|phone call)\b"
 )
 # ... and names that look down on them (contempt).
 _NAMES = (
@@ -282,7 +290,7 @@ _NAMES = (
 _WARM = re.compile(
     r"\b(?:thank|thanks|thankful|appreciate|grateful|love|loved|lovely|glad|happy|proud|"
     r"lucky|admire|adore|cherish|notice|noticed|meant a lot|means a lot|miss you|sweet|"
-    r"i'?m (?:always )?here|favou?rite|"
+    r"i'?m (?:always )?here|favou?rite|in the best way|"
     r"wonderful|amazing|beautiful|bless)",
     re.IGNORECASE,
 )
@@ -291,7 +299,8 @@ _GOOD_HABIT = re.compile(
     r"^\W*(?:so |such |just |really |the )?(?:have a way|know|make me (?:laugh|smile|feel (?:safe|better|"
     r"loved|good|at home|seen|heard|special|calm))|remember|help|listen|there for|kind|patient|"
     r"gentle|thoughtful|generous|show up|the first to|bring me|make (?:the best|time|sure)|"
-    r"smell|look (?:great|good|lovely|beautiful|nice)|believe in|have my back|find a way|support|"
+    r"smell|look (?:great|good|lovely|beautiful|nice)|believe in|(?:have|had|got) my back|"
+    r"find the|find a way|support|"
     r"take care|care|keep your word|on time|honest|cheer|forgive|encourage|calm|warm|fun|"
     r"funny|good|great|brilliant|wonderful|lovely|sweet|welcome|ready to|willing|"
     r"put (?:us|me|the kids|others)|made me|been (?:there|kind|good|patient|gentle|honest|my|"
@@ -309,7 +318,8 @@ _BAD_HABIT_ABSENT = re.compile(
     r"make me feel (?:like (?:a|an) (?:burden|failure|idiot|bother|nuisance|fool|child)|guilty|"
     r"judged|ashamed|rushed|pressured|worthless|unloved|unwanted|crazy|dumb|less)|"
     r"have to|need to (?:earn|apologi|prove|worry|ask|explain|thank|hide|pretend)|hold (?:it|a grudge|grudges)|lie|lied|"
-    r"ask for (?:much|anything)|stop (?:trying|caring|loving|believing)|quit|walk away|"
+    r"ask for (?:much|anything)|stop (?:trying|caring|loving|believing|surprising|amazing|"
+    r"making me|showing)|quit|walk away|gave up|given up|(?:make|made) a (?:fuss|scene)|"
     r"leave me (?:out|behind)|push|rush|pressure|doubt|hesitate|disappoint)",
     re.IGNORECASE,
 )
@@ -692,7 +702,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:making|make|made) (?:it|this|that|things) (?:sound|seem|look) (?:way |so much |a "
         r"lot |much )?(?:worse|bigger|like a (?:big )?deal|like i)",
         r"\b(?:it|that|this)(?:'?s| is| was)(?: literally| only| just| really| honestly)* (?:just|"
-        r"only) (?:a|an|one|some|two|my|the)\b",
+        r"only) (?:a |an |one |some |two |my |the )?(?:little |silly |harmless |stupid |quick |"
+        r"friendly |innocent |tiny )?" + _INCIDENTS,
         r"\b(?:not|isn'?t|wasn'?t) worth (?:fighting|arguing|getting upset|getting worked up|"
         r"a fight|an argument|crying|falling out)(?: about| over)?\b",
         r"\bcan we (?:just|please just) (?:move (?:past|on from)|forget about|get past|get over) "
@@ -731,13 +742,14 @@ RULES: tuple[Rule, ...] = (
         r"\b{WHATS} the big deal\b",
         r"\b(?:{ITS}|it'?s|it was|it wasn'?t|that wasn'?t|it isn'?t|that isn'?t)"
         r"(?: not)? (?:that|so|really) (?:bad|serious|big|important|terrible)\b",
-        r"\b(?:making|make|made) (?:a |such a |so much of a )?(?:big )?(?:deal|fuss|drama|"
+        r"\b(?:{YOURE}|stop|why are you|quit|you keep|(?:{DONT}|do not) go) (?:making|make) (?:a |"
+        r"such a |so much of a )?(?:big )?(?:deal|fuss|drama|"
         r"scene|song and dance)(?: (?:out )?of (?:nothing|it|this|everything))?\b",
         r"\bmountain(?:s)? out of (?:a )?molehill",
         r"\b(?:blowing|blow|blown|blew) (?:this|it|things|everything|that) (?:way |totally |"
         r"completely |all )?(?:out of proportion|up)\b",
-        r"\b(?:it|that|this) (?:was|is) (?:only|just) (?:a|an|one|once|some|the|two|a few|"
-        r"lunch|coffee|drinks?|texts?|messages?|words?)\b",
+        r"\b(?:it|that|this) (?:was|is) (?:only|just) (?:a |an |one |some |the |two |a few )?"
+        r"(?:little |silly |harmless |stupid |quick |friendly |innocent |tiny )?" + _INCIDENTS,
         r"\b(?:it|that) (?:only )?happened (?:once|one time|twice)\b",
         r"\b(?:it|that) was (?:one|a single|just one|only one) (?:time|drink|text|message|"
         r"night|kiss|lunch|mistake|coffee)\b",
@@ -754,7 +766,7 @@ RULES: tuple[Rule, ...] = (
         r"dramatic|hysterical|touchy|overly emotional|too emotional|so emotional|blowing|"
         r"making this|reading (?:too much|into)|imagining (?:things|it)|exaggerating|"
         r"being silly|silly|unreasonable|irrational)\b",
-        r"\b(?:just )?calm down\b",
+        r"\b(?:just )?calm down\b(?! the)",
         r"{C}(?:just |oh )?(?:relax|chill(?: out)?|lighten up)\b",
         r"\b(?:take|took|taking) a joke\b",
         r"\b(?:i was|{IM}|i were) (?:only|just) (?:joking|kidding|teasing|messing|having a laugh)",
@@ -766,7 +778,7 @@ RULES: tuple[Rule, ...] = (
         r"all women|people) (?:does|do) (?:it|that)\b",
         r"\b(?:{ITS}|it'?s) not (?:the end of the world|a crime|like it matters)\b",
         r"\bnot the end of the world\b",
-        unless=r"big deal if\b|\b(?:i|we|let me|let us|let'?s)\b(?:(?!\byou\b)[^.!?]){0,40}\b(?:calm down|relax|"
+        unless=r"big deal if\b|big deal,? (?:we|i'?ll|i can|don'?t worry|no worries|it happens)|\b(?:i|we|let me|let us|let'?s)\b(?:(?!\byou\b)[^.!?]){0,40}\b(?:calm down|relax|"
         r"chill)|\bi'?m (?:making|blowing|overreacting)|\bi was "
         r"(?:making|blowing|overreacting)|\bdid i (?:make|blow)|\bam i (?:over|being|making|too)",
     ),
@@ -800,8 +812,10 @@ RULES: tuple[Rule, ...] = (
         r"\bi (?:couldn'?t|could not) help it\b",
         r"\bi (?:{DIDNT}|did not) have (?:time|a choice|the time)\b",
         r"\b(?:nobody|no one|noone) (?:told|tells|asked|said|reminded) me\b",
-        r"\b{YOU} (?:{DIDNT}|did not|never) (?:tell|told|say|said|mention|mentioned|remind|"
-        r"reminded|warn|warned) me\b",
+        # "You never told me" answers a complaint; "you didn't tell me you'd be late" is often
+        # the complaint itself, said gently, so only the first is flagged.
+        r"\b{YOU} never (?:told|said|mentioned|reminded|warned) me\b(?! (?:that )?(?:you|u)'?(?:d| "
+        r"would| were| had))",
         r"\b(?:i was|{IM}) (?:just |only |so )?(?:tired|busy|stressed|exhausted|working|"
         r"distracted|drunk)[,!]* (?:okay|ok|alright|all right|you know|so what|that'?s all|"
         r"that'?s why)\b",
@@ -865,7 +879,7 @@ RULES: tuple[Rule, ...] = (
         r"brat|wimp|stupid|ridiculous|pathetic)\b",
         r"\b{YOU} (?:disgust|repulse|sicken) me\b",
         r"\b(?:{YOU}|this|it|looking at you|the sight of you) (?:make|makes) me (?:sick|want to "
-        r"(?:throw up|puke|vomit|scream))\b",
+        r"(?:throw up|puke|vomit))\b",
         r"\bmakes? me sick to (?:look at|see|be near) you\b",
         r"\b(?:{IM} |i'?m so )?(?:sick|tired) of (?:you|looking at you|your face)\b(?! (?:being|"
         r"doing|not))",
@@ -1145,12 +1159,12 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:there'?s|there is|something'?s|something is|something) (?:seriously |really |"
         r"clearly |obviously )?wrong with (?:you|u)\b",
         r"\b{YOUWERE}(?: \w+)? {INTENS}" + _CHARACTER + r"\b",
-        r"\b{YOUWERE} " + _SUPERLATIVE,
+        r"\b{YOUWERE} {INTENS}" + _SUPERLATIVE,
         r"\b{YOU} (?:act|acted|sound|sounded|seem|behave|behaved|are acting|'?re acting)"
         r" (?:so |really |just |like an? )?" + _CHARACTER + r"\b",
         r"\bwhat an? (?:\w+ )?(?:selfish|lazy|careless|thoughtless|inconsiderate|"
         r"irresponsible|cruel|heartless|stupid|pathetic) (?:thing|person|man|woman|move|way)",
-        r"\b{YOU} (?:{DONT}|never|do not|clearly don'?t|obviously don'?t) (?:even |ever |"
+        r"\b{YOU} (?:{DONT}|do not|clearly don'?t|obviously don'?t) (?:even |ever |"
         r"actually |really )?(?:care|try|listen|notice|think|ask|help|bother|make an effort|"
         r"give a|respect|love|value|appreciate)\b(?! (?:to|if|whether|which|what (?:we|time)))",
         r"\b(?:clearly|obviously),? {YOU} (?:{DONT}|do not|never|can'?t|won'?t)\b",
