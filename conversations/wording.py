@@ -32,10 +32,9 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
-try:  # only to find the literal words of each phrase, to skip phrases that can't match
-    from re._parser import parse as _parse
-except ImportError:  # pragma: no cover - another Python: every phrase is simply run
-    _parse = None  # type: ignore[assignment]
+# Only to find the literal words of each phrase, to skip phrases that can't match; on a
+# Python without it, every phrase is simply run.
+_parse: Any = getattr(getattr(re, "_parser", None), "parse", None)
 
 # -- the four patterns, in plain words --------------------------------------------------------
 
@@ -68,8 +67,7 @@ KINDS: dict[str, Kind] = {
             "\u201calways\u201d or \u201cnever\u201d about the other person",
             "It turns one moment into a verdict on the whole person, and the talk tends to "
             "become about whether it's true rather than about what you feel.",
-            ("When \u2026 happened, I felt \u2026",
-             "I feel \u2026 about \u2026 and I need \u2026"),
+            ("When \u2026 happened, I felt \u2026", "I feel \u2026 about \u2026 and I need \u2026"),
         ),
         Kind(
             "character",
@@ -77,16 +75,20 @@ KINDS: dict[str, Kind] = {
             "a judgement of who they are",
             "A word about someone's character is hard to hear as anything but an attack, "
             "so what you need from them can get lost.",
-            ("I felt \u2026 when \u2026, and what I need is \u2026",
-             "Can we talk about what happened on \u2026?"),
+            (
+                "I felt \u2026 when \u2026, and what I need is \u2026",
+                "Can we talk about what happened on \u2026?",
+            ),
         ),
         Kind(
             "loaded-question",
             "criticism",
             "a question that is really a reproach",
             "It asks for no answer, so it usually lands as blame and invites a defence.",
-            ("It matters to me that \u2026; could you \u2026?",
-             "I'd like \u2026. Would that work for you?"),
+            (
+                "It matters to me that \u2026; could you \u2026?",
+                "I'd like \u2026. Would that work for you?",
+            ),
         ),
         Kind(
             "you-make-me",
@@ -102,8 +104,10 @@ KINDS: dict[str, Kind] = {
             "a name or a word of disgust",
             "Being called a name tells someone they are looked down on; after that, little "
             "else in the message can be heard.",
-            ("I'm really hurt right now, and what I need is \u2026",
-             "I'm angry about \u2026, and I want us to sort it out."),
+            (
+                "I'm really hurt right now, and what I need is \u2026",
+                "I'm angry about \u2026, and I want us to sort it out.",
+            ),
         ),
         Kind(
             "sarcasm",
@@ -111,8 +115,10 @@ KINDS: dict[str, Kind] = {
             "sarcasm",
             "Saying the opposite of what you mean usually stings more than saying it "
             "plainly, and it hides the hurt underneath.",
-            ("I was disappointed when \u2026, and I'd like \u2026",
-             "Say plainly what you wish had happened."),
+            (
+                "I was disappointed when \u2026, and I'd like \u2026",
+                "Say plainly what you wish had happened.",
+            ),
         ),
         Kind(
             "mockery",
@@ -120,8 +126,10 @@ KINDS: dict[str, Kind] = {
             "mockery or an eye-roll in words",
             "Mocking someone's feelings, or brushing them off with a roll of the eyes, "
             "tells them they aren't worth taking seriously.",
-            ("I'm finding this hard to hear. Can you tell me more?",
-             "I see it differently; can I say how?"),
+            (
+                "I'm finding this hard to hear. Can you tell me more?",
+                "I see it differently; can I say how?",
+            ),
         ),
         Kind(
             "yes-but",
@@ -129,17 +137,20 @@ KINDS: dict[str, Kind] = {
             "\u201cyes, but\u201d",
             "The \u201cbut\u201d tends to cancel the \u201cyes\u201d, so the other person hears "
             "that their point didn't land.",
-            ("You're right that \u2026. What I can do is \u2026",
-             "I hear that \u2026. Tell me more."),
+            (
+                "You're right that \u2026. What I can do is \u2026",
+                "I hear that \u2026. Tell me more.",
+            ),
         ),
         Kind(
             "counter-attack",
             "defensiveness",
             "answering a complaint with one of your own",
-            "Turning it back on them makes the talk a contest, and their concern goes "
-            "unanswered.",
-            ("You're right about \u2026; my part was \u2026",
-             "Let's stay with what you raised first. I can bring mine up later."),
+            "Turning it back on them makes the talk a contest, and their concern goes unanswered.",
+            (
+                "You're right about \u2026; my part was \u2026",
+                "Let's stay with what you raised first. I can bring mine up later.",
+            ),
         ),
         Kind(
             "innocent-victim",
@@ -148,8 +159,10 @@ KINDS: dict[str, Kind] = {
             "When a complaint is answered with \u201cit's not my fault\u201d or \u201cI can't "
             "do anything right\u201d, the other person ends up comforting you instead of "
             "being heard.",
-            ("I can see this matters to you. What part is mine?",
-             "That's hard to hear, and I want to understand it."),
+            (
+                "I can see this matters to you. What part is mine?",
+                "That's hard to hear, and I want to understand it.",
+            ),
         ),
         Kind(
             "minimising",
@@ -157,8 +170,10 @@ KINDS: dict[str, Kind] = {
             "making it smaller than it feels to them",
             "Telling someone it's not a big deal, or that they feel too much, usually "
             "makes them feel less heard, not calmer.",
-            ("Help me understand what this is like for you.",
-             "I can see this matters a lot to you."),
+            (
+                "Help me understand what this is like for you.",
+                "I can see this matters a lot to you.",
+            ),
         ),
         Kind(
             "excuse",
@@ -166,8 +181,10 @@ KINDS: dict[str, Kind] = {
             "an explanation in place of ownership",
             "A reason why it happened can sound like a reason it shouldn't have hurt, even "
             "when that isn't meant.",
-            ("I see how that affected you.",
-             "What I did was \u2026, and I understand it left you feeling \u2026"),
+            (
+                "I see how that affected you.",
+                "What I did was \u2026, and I understand it left you feeling \u2026",
+            ),
         ),
         Kind(
             "sorry-but",
@@ -175,8 +192,10 @@ KINDS: dict[str, Kind] = {
             "an apology that hands the blame back",
             "An apology followed by a \u201cbut\u201d, or one for how they feel rather than "
             "for what you did, tends to take the apology back.",
-            ("I'm sorry. I see how that affected you.",
-             "I'm sorry; what I'll do differently is \u2026"),
+            (
+                "I'm sorry. I see how that affected you.",
+                "I'm sorry; what I'll do differently is \u2026",
+            ),
         ),
         Kind(
             "shutting-down",
@@ -184,8 +203,10 @@ KINDS: dict[str, Kind] = {
             "closing the conversation with no way back",
             "Ending the talk without saying when you'll return can feel like being shut "
             "out. A break is often wise; saying when you'll come back makes it safe.",
-            ("I need a break. Can we come back to this at \u2026?",
-             "I'm too wound up to listen well; give me twenty minutes and I'll come back."),
+            (
+                "I need a break. Can we come back to this at \u2026?",
+                "I'm too wound up to listen well; give me twenty minutes and I'll come back.",
+            ),
         ),
     )
 }
@@ -296,7 +317,8 @@ _WARM = re.compile(
 )
 # What "you always ..." is when it is warm (a good habit) ...
 _GOOD_HABIT = re.compile(
-    r"^\W*(?:so |such |just |really |the )?(?:have a way|know|make me (?:laugh|smile|feel (?:safe|better|"
+    r"^\W*(?:so |such |just |really |the )?(?:have a way|know|make me (?:laugh|smile|"
+    r"feel (?:safe|better|"
     r"loved|good|at home|seen|heard|special|calm))|remember|help|listen|there for|kind|patient|"
     r"gentle|thoughtful|generous|show up|the first to|bring me|make (?:the best|time|sure)|"
     r"smell|look (?:great|good|lovely|beautiful|nice)|believe in|(?:have|had|got) my back|"
@@ -317,7 +339,8 @@ _BAD_HABIT_ABSENT = re.compile(
     r"(?:an? )?(?:burden|bother|nuisance|problem to me)|too much|in the way|alone|"
     r"make me feel (?:like (?:a|an) (?:burden|failure|idiot|bother|nuisance|fool|child)|guilty|"
     r"judged|ashamed|rushed|pressured|worthless|unloved|unwanted|crazy|dumb|less)|"
-    r"have to|need to (?:earn|apologi|prove|worry|ask|explain|thank|hide|pretend)|hold (?:it|a grudge|grudges)|lie|lied|"
+    r"have to|need to (?:earn|apologi|prove|worry|ask|explain|thank|hide|pretend)|hold (?:it|"
+    r"a grudge|grudges)|lie|lied|"
     r"ask for (?:much|anything)|stop (?:trying|caring|loving|believing|surprising|amazing|"
     r"making me|showing)|quit|walk away|gave up|given up|(?:make|made) a (?:fuss|scene)|"
     r"leave me (?:out|behind)|push|rush|pressure|doubt|hesitate|disappoint)",
@@ -592,7 +615,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:funny|rich|interesting|ironic|that'?s rich|big words),? coming from (?:you|u)\b",
         r"\bcoming from (?:you|u|someone who|the one who|the person who)\b",
         r"\b(?:and )?whose fault (?:is|was) (?:that|this|it)\b",
-        r"\bif (?:you|u)(?:'?d|'?d just| had(?:n'?t)?| hadn'?t| would(?:n'?t)?(?: have)?| did(?:n'?t)?|"
+        r"\bif (?:you|u)(?:'?d|'?d just| had(?:n'?t)?| hadn'?t| would(?:n'?t)?(?: have)?|"
+        r" did(?:n'?t)?|"
         r" were(?:n'?t)?| was(?:n'?t)?| could have| just)\b[^.!?\n]{0,60}\b(?:i|this|"
         r"none of (?:this|it)|it|we|nothing)\b[^.!?\n]{0,20}\b(?:would(?:n'?t)?|'?d|would'?ve|"
         r"never|could(?:n'?t)?|wouldn'?t have)\b",
@@ -778,7 +802,8 @@ RULES: tuple[Rule, ...] = (
         r"all women|people) (?:does|do) (?:it|that)\b",
         r"\b(?:{ITS}|it'?s) not (?:the end of the world|a crime|like it matters)\b",
         r"\bnot the end of the world\b",
-        unless=r"big deal if\b|big deal,? (?:we|i'?ll|i can|don'?t worry|no worries|it happens)|\b(?:i|we|let me|let us|let'?s)\b(?:(?!\byou\b)[^.!?]){0,40}\b(?:calm down|relax|"
+        unless=r"big deal if\b|big deal,? (?:we|i'?ll|i can|don'?t worry|no worries|it happens)|"
+        r"\b(?:i|we|let me|let us|let'?s)\b(?:(?!\byou\b)[^.!?]){0,40}\b(?:calm down|relax|"
         r"chill)|\bi'?m (?:making|blowing|overreacting)|\bi was "
         r"(?:making|blowing|overreacting)|\bdid i (?:make|blow)|\bam i (?:over|being|making|too)",
     ),
@@ -1059,7 +1084,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:listen|look) to yourself\b",
         r"\bdo you (?:even )?(?:hear|listen to) (?:yourself|how you sound|what you'?re saying)",
         r"\bdo you (?:even )?know how you sound\b",
-        r"\b{YOU} (?:think|thought) {YOURE} (?:so |so much |much |a lot |way )?(?:better|smarter|perfect|special|clever|"
+        r"\b{YOU} (?:think|thought) {YOURE} (?:so |so much |much |a lot |way )?(?:better|smarter|"
+        r"perfect|special|clever|"
         r"above|superior|god'?s gift)",
         r"\bwho (?:even )?(?:talks|acts|behaves|thinks|dresses|does) like that\b",
         r"\b(?:{DONT}|do not) make me laugh\b",
@@ -1124,7 +1150,8 @@ RULES: tuple[Rule, ...] = (
         r"\bsame old (?:you|story|excuses)\b",
         r"\b{YOU}(?: have|'?ve got|'?ve| got| have got) no (?:backbone|spine|filter|shame|manners|"
         r"idea)\b",
-        r"\b{YOU} (?:haven'?t|have not|never) (?:changed|grown|learned|learnt)\b(?! (?:a bit|at all)"
+        r"\b{YOU} (?:haven'?t|have not|never) (?:changed|grown|learned|learnt)\b(?! (?:a bit|"
+        r"at all)"
         r"[^.!?\n]*\b(?:love|glad|still))",
         r"\b{YOU} (?:couldn'?t|could not) care less\b",
         r"\b{YOU} (?:{DONT}|do not|never|didn'?t) give a (?:damn|shit|toss|crap|fuck|single)\b",
@@ -1132,7 +1159,8 @@ RULES: tuple[Rule, ...] = (
         r"about) (?:you|u)\b",
         r"\b(?:it'?s|everything'?s|everything is|it is) (?:always |all )?(?:about|all about) "
         r"(?:you|u|yourself)\b",
-        r"\b{YOU}(?: have|'?ve got|'?ve| got| have got) (?:zero|no|not an ounce of|not one ounce of|not a shred "
+        r"\b{YOU}(?: have|'?ve got|'?ve| got| have got) (?:zero|no|not an ounce of|"
+        r"not one ounce of|not a shred "
         r"of) (?:empathy|respect|compassion|self-?control|manners|idea|clue|consideration|"
         r"shame|backbone|spine|decency|sense|integrity|heart)\b",
         r"\b{YOU} (?:{DONT}|do not) have an? (?:caring|kind|romantic|honest|loyal|thoughtful|"
@@ -1335,7 +1363,7 @@ _NEVER_WORDS = re.compile(r"\bnever\b|\bdon'?t ever\b|\bwon'?t ever\b|\bnot ever
 
 
 def _warm_always_never(text: str, sentence: str, match: re.Match[str]) -> bool:
-    """"You always make me laugh", "you never complain": a habit named to praise it."""
+    """ "You always make me laugh", "you never complain": a habit named to praise it."""
     if _WARM.search(sentence):
         return True
     rest = text[match.end() : match.end() + 60]
@@ -1408,8 +1436,9 @@ def hints(text: str) -> list[Hint]:
                 continue
             kind = KINDS[rule.kind]
             words = text[start:end].strip(" ,.*\"'")
-            hint = Hint(kind.key, kind.pattern, kind.name, words or text[start:end], kind.why,
-                        kind.instead)
+            hint = Hint(
+                kind.key, kind.pattern, kind.name, words or text[start:end], kind.why, kind.instead
+            )
             found[rule.kind] = (start, hint)
             claimed.append((start, end))
             break
