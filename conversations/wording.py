@@ -295,7 +295,8 @@ _INCIDENTS = (
     r"colleagues?|co-?workers?|chats?|dance|photos?|pictures?|likes?|comments?|flirt(?:ing)?|"
     r"night out|bit of fun|banter|words?|once|one time|a few (?:texts|messages|drinks|times)|"
     r"fling|crush|conversation|email|dm|snap|bet|hundred|few quid|few pounds|few dollars|"
-    r"money|porn|video|app|phone call)\b"
+    r"money|porn|video|app|phone call|phone|party|night|weekend|thing|hobby|show|match|"
+    r"gym|film|movie|game)\b"
 )
 # ... and names that look down on them (contempt).
 _NAMES = (
@@ -339,7 +340,8 @@ _BAD_HABIT_ABSENT = re.compile(
     r"(?:an? )?(?:burden|bother|nuisance|problem to me)|too much|in the way|alone|"
     r"make me feel (?:like (?:a|an) (?:burden|failure|idiot|bother|nuisance|fool|child)|guilty|"
     r"judged|ashamed|rushed|pressured|worthless|unloved|unwanted|crazy|dumb|less)|"
-    r"have to|need to (?:earn|apologi|prove|worry|ask|explain|thank|hide|pretend)|hold (?:it|"
+    r"have to|need to (?:earn|apologi|prove|worry|ask|explain|thank|hide|pretend)|"
+    r"too (?:tired|busy|proud|shy) to|hold (?:it|"
     r"a grudge|grudges)|lie|lied|"
     r"ask for (?:much|anything)|stop (?:trying|caring|loving|believing|surprising|amazing|"
     r"making me|showing)|quit|walk away|gave up|given up|(?:make|made) a (?:fuss|scene)|"
@@ -367,7 +369,8 @@ _WAY_BACK = re.compile(
     r"\b(?:later|tonight|tomorrow|this (?:evening|afternoon|weekend)|come back|be back|"
     r"back in (?:a|an|\d+|one|two|five|ten|fifteen|twenty|thirty|half|a few|an hour)|"
     r"back to (?:this|it|you)|pick (?:it|this|things) (?:up|back up)|return to|talk again|"
-    r"keep (?:talking|going)|carry on|continue|when i'?m (?:calmer|ready|less)|once i'?ve|"
+    r"(?:we|we'?ll|let'?s|and|then) keep (?:talking|going)|carry on|continue|"
+    r"when i'?m (?:calmer|ready|less)|once i'?ve|"
     r"once i (?:calm|cool)|after (?:dinner|lunch|breakfast|work|the kids|a break|a walk|a "
     r"while|some sleep|school|the meeting)|in (?:a|an|\d+|one|two|five|ten|fifteen|twenty|"
     r"thirty|half an?|a few|a couple of) (?:minutes?|mins?|hours?|hrs?|while|bit|sec|"
@@ -480,6 +483,11 @@ RULES: tuple[Rule, ...] = (
     # ---- stonewalling: closing the door, with no return ----
     _rule(
         "shutting-down",
+        r"\b{IM} not (?:going to|gonna) (?:dignify|answer|respond|engage|discuss|talk|argue|do "
+        r"this|get into|listen)",
+        r"{S}(?:just )?(?:{DONT}|do not)[.!]*(?:\s+just (?:{DONT}|do not)[.!]*)?{E}",
+        r"\bi (?:{CANT}|cannot) be bothered\b",
+        r"\b(?:get lost|piss off|sod off|bugger off|go to hell|screw you|fuck off|get out)\b",
         r"{S}not (?:talking|discussing|doing|having|going) (?:about |into |over )?(?:this|it|that)"
         r"(?: again| anymore| any more| now)?{E}",
         r"\bi (?:{DONT}|do not) (?:have|need) to (?:explain|justify) (?:myself|anything)\b",
@@ -554,6 +562,7 @@ RULES: tuple[Rule, ...] = (
     # ---- defensiveness ----
     _rule(
         "sorry-but",
+        r"\bi (?:apologi[sz]ed|said sorry)[,.]+ (?:it'?s|that'?s) (?:your|ur) problem\b",
         r"\bsorry,? not sorry\b",
         r"\b(?:ok|okay|fine|alright),? (?:i'?m )?sorry,? (?:jeez|geez|god|sheesh|gosh|christ)\b",
         r"\bsorry (?:for being|that i'?m|i'?m|i am|for being such|i was) (?:such |so )?(?:a |an )?"
@@ -596,12 +605,18 @@ RULES: tuple[Rule, ...] = (
         r"{C}(?:yeah|yes|well|oh),? well\b",
         r"{C}(?:yes|yeah|yep|yea|ya|ok|okay|sure|right|fine|true|fair enough|granted|i know|"
         r"i get (?:it|that)|i hear you|i understand|i see|i agree|maybe|alright|all right|"
-        r"well yes|that may be|that might be|could be|agreed|obviously)[\w' ]{0,20}?[,.!]*\s*"
+        r"well yes|that may be|that might be|could be|agreed|obviously)[,.!]*[\w' ]{0,25}?[,.!]*\s*"
         r"but\b",
         after_ok=_REQUEST_AFTER_BUT,
     ),
     _rule(
         "counter-attack",
+        r"\b(?:look at|what about|start with|worry about|think about) your own\b",
+        r"{C}(?:oh,? )?so (?:you|u)(?:'?ve| have)? (?:never|don'?t|didn'?t|do not|did not)\b"
+        r"[^.!?\n]*\?",
+        r"\blike (?:you|u)(?:'?ve| have)? never\b",
+        r"\b(?:{YOU}(?:'?ve| have)? got|{YOU} have) (?:some|a lot of|the) nerve\b",
+        r"\b(?:it'?s|that'?s) (?:your|ur) problem(?:,| if| not mine)",
         r"\b(?:turn|turning|flip|flipping|twist|twisting|put|putting) (?:this|it|that|things) "
         r"(?:around |back )?(?:on|onto) me\b",
         r"\b{YOU} (?:weren'?t|aren'?t|were not|are not|haven'?t been|have not been) (?:exactly |"
@@ -661,6 +676,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "innocent-victim",
+        r"\bwalking on eggshells\b",
+        r"\b(?:everyone|everybody|the whole world|you all)(?:'?s| is| are) (?:against|out to get|"
+        r"ganging up on) me\b",
         r"\b(?:this|that) is the thanks i get\b",
         r"\b(?:and )?this is (?:how|what) i get for\b",
         r"\b(?:trying|doing|try|do) my (?:best|hardest|very best)\b[^.!?\n]{0,20}\b(?:and|but|"
@@ -670,7 +688,7 @@ RULES: tuple[Rule, ...] = (
         r"\bwhy do i (?:even )?(?:bother|try)\b",
         r"\b(?:everything|anything|whatever|nothing) i (?:do|say|did|said|try)\b[^.!?\n]{0,30}"
         r"\b(?:wrong|good enough|right|according to you|upsets? you|makes? you|annoys? you|"
-        r"is a problem|criticis|criticiz)",
+        r"problem|criticis|criticiz)",
         r"\bi (?:{CANT}|cannot|can never) (?:say|do|breathe|open my mouth|make a move|even|"
         r"ask|mention) (?:anything |a thing |a word )?without (?:you|u|being)\b",
         r"\bwhy (?:do|must|should) i always (?:have to )?(?:be|do|say|apologi|fix|give|make)\b",
@@ -706,7 +724,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:it|that|this) (?:isn'?t|wasn'?t|is not|was not) my (?:fault|problem|job|"
         r"responsibility|idea)\b",
         r"\bnot my (?:fault|problem) (?:that )?you\b",
-        r"\bi (?:did|have done|'?ve done) nothing wrong\b",
+        r"\bi(?: did| have done|'?ve done| done) nothing wrong\b",
         r"\bi (?:{DIDNT}|haven'?t|have not) (?:do|done) anything(?: wrong)?\b",
         r"\b(?:{DONT}|do not) (?:blame|look at) me\b",
         r"\bhow is (?:that|this|it) my fault\b",
@@ -723,6 +741,12 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "minimising",
+        r"\bwhy are (?:you|u) (?:so|getting so|even|this) (?:upset|worked up|angry|bothered|mad|"
+        r"emotional|sensitive|bent out of shape|wound up|hung up)\b",
+        r"\b(?:it'?s|that'?s|it is|that is|it was|that was) (?:all )?in the past\b",
+        r"\bi (?:barely|hardly|only just) (?:even )?(?:spoke|talked|texted|saw|know|knew|looked|"
+        r"touched|drank|spent)\b",
+        r"\b(?:bigger|more of a|a bigger) (?:deal|thing|problem|issue) than it (?:is|was)\b",
         r"\b(?:making|make|made) (?:it|this|that|things) (?:sound|seem|look) (?:way |so much |a "
         r"lot |much )?(?:worse|bigger|like a (?:big )?deal|like i)",
         r"\b(?:it|that|this)(?:'?s| is| was)(?: literally| only| just| really| honestly)* (?:just|"
@@ -809,6 +833,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "excuse",
+        r"\bi had to,? (?:didn'?t i|okay|ok|you know|alright)\b",
+        r"\b{IM} only human\b",
+        r"\bi (?:{DIDNT}|did not) mean (?:to|it),? so\b",
         r"\bi was going to (?:tell|say|mention|ask|call|text)\b[^.!?\n]{0,40}\b(?:just|but)\b",
         r"\bi (?:just )?(?:didn'?t|did not|never) (?:get|have|find) (?:the |a )?(?:chance|time|"
         r"moment)\b",
@@ -926,6 +953,15 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "sarcasm",
+        r"{S}(?:real|very|so|how|that'?s|oh,? very) (?:smart|clever|mature|nice|classy|helpful|"
+        r"grown-?up|adult|original)[.!]*{E}",
+        r"\boh wait[.!]*\s*$",
+        r"\b(?:good|glad|nice) to know where i (?:rank|stand|come|fit)\b",
+        r"\bi (?:forgot|keep forgetting) (?:you'?re|you are|ur) (?:perfect|never wrong|always "
+        r"right|a saint|an angel|so busy|so important)\b",
+        r"\b(?:{DONT}|do not|careful not to|try not to) (?:strain|hurt|overexert|exhaust|tire|"
+        r"break) (?:yourself|a sweat)\b",
+        r"\bexcuse me for (?:breathing|existing|living|asking|having|caring|being alive)\b",
         r"\b(?:shall|should) i (?:throw|have|bake) (?:a|you a) (?:party|parade|cake)\b",
         r"\b(?:do you )?want a (?:medal|gold star|trophy|prize|cookie|biscuit|round of applause|"
         r"pat on the back)\b",
@@ -1017,6 +1053,10 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "mockery",
+        r"\bwa+ wa+\b",
+        r"\blisten to (?:you|u),",
+        r"{S}(?:mhm+|uh-?huh|mm+|hmm+)[.,]*\s*(?:sure|right|okay|ok|whatever)\b",
+        r"\bwhatever (?:makes|helps) (?:you|u) (?:feel better|sleep at night)\b",
         r"\bhere we go\W*$",
         r"\b(?:omg|oh my god|god),? here we go\b",
         r"\b(?:heard|i'?ve heard) (?:it|that|this) all before\b",
@@ -1108,6 +1148,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "loaded-question",
+        r"\b(?:what'?s|what is|whats) (?:your|ur) (?:excuse|story|reason) (?:this time|now|today|"
+        r"going to be)\b",
         r"\bwhy would (?:you|u) (?:even|ever)\b",
         r"\b(?:are|r) (?:you|u) (?:incapable|unable|too (?:lazy|stupid|busy|selfish)) (?:of|to)\b",
         r"\b(?:you|u) (?:just )?(?:don'?t|do not) (?:get it|understand|see it),? (?:do you|"
@@ -1138,6 +1180,15 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "character",
+        r"\b(?:i'?m|i am|im) (?:so )?(?:sick|tired) (?:and tired )?of (?:your|ur) \w+",
+        r"\b{YOURE} (?:the (?:reason|problem|cause)|why) (?:this|we|everything|our|i'?m|it'?s)\b",
+        r"\b{YOU} only (?:ever )?(?:\w+ ){1,2}(?:when|because|if) (?:you|u|it suits|there'?s)",
+        r"\b{YOU} (?:act|behave|talk|carry on|live) (?:like|as if|as though) (?:you'?re|you are|"
+        r"the rules|everyone|nobody|no one|i'?m|it'?s|you own|you'?re the only)",
+        r"\b(?:is|'s|are) (?:all )?(?:a joke|a game|nothing|meaningless) to (?:you|u)\b",
+        r"\b{YOU} treat (?:\w+ ){1,3}better than (?:you treat )?me\b",
+        r"\bsomeone (?:so|this|that) " + _TRAITS + r"\b",
+        r"\bmake (?:it|this|everything|every conversation) (?:all )?about (?:you|yourself)\b",
         r"\b{YOU} (?:couldn'?t|can'?t|won'?t|wouldn'?t|didn'?t|don'?t) even\b",
         r"\b(?:it'?s|its) like (?:you|u) (?:don'?t|do not|never|can'?t) (?:even )?(?:want|care|"
         r"notice|listen|see|think|try)\b",
