@@ -366,7 +366,7 @@ _REQUEST_AFTER_BUT = re.compile(
 # A way back after a pause: with one of these anywhere in the text, closing words are a
 # break, not a shut door.
 _WAY_BACK = re.compile(
-    r"\b(?:later|tonight|tomorrow|this (?:evening|afternoon|weekend)|come back|be back|"
+    r"\b(?<!or )(?:later|tonight|tomorrow|this (?:evening|afternoon|weekend)|come back|be back|"
     r"back in (?:a|an|\d+|one|two|five|ten|fifteen|twenty|thirty|half|a few|an hour)|"
     r"back to (?:this|it|you)|pick (?:it|this|things) (?:up|back up)|return to|talk again|"
     r"(?:we|we'?ll|let'?s|and|then) keep (?:talking|going)|carry on|continue|"
@@ -483,6 +483,8 @@ RULES: tuple[Rule, ...] = (
     # ---- stonewalling: closing the door, with no return ----
     _rule(
         "shutting-down",
+        r"\b{IM} (?:out of here|outta here)(?:{E}|,)",
+        r"\bshutting (?:this|it) down\b",
         r"\b{IM} not (?:going to|gonna) (?:dignify|answer|respond|engage|discuss|talk|argue|do "
         r"this|get into|listen)",
         r"{S}(?:just )?(?:{DONT}|do not)[.!]*(?:\s+just (?:{DONT}|do not)[.!]*)?{E}",
@@ -611,6 +613,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "counter-attack",
+        r"{C}(?:what,? )?and (?:you|u)(?:'?ve| have)? (?:never|don'?t|didn'?t|aren'?t|haven'?t|"
+        r"weren'?t)\b[^.!?\n]*\?",
+        r"\b(?:you|u) want to talk about \w+\?",
         r"\b(?:look at|what about|start with|worry about|think about) your own\b",
         r"{C}(?:oh,? )?so (?:you|u)(?:'?ve| have)? (?:never|don'?t|didn'?t|do not|did not)\b"
         r"[^.!?\n]*\?",
@@ -676,6 +681,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "innocent-victim",
+        r"\bmak(?:e|es|ing) me (?:out to be|look like|into) (?:the|a) (?:villain|bad guy|monster|"
+        r"bad one|liar|problem|bad person)\b",
         r"\bwalking on eggshells\b",
         r"\b(?:everyone|everybody|the whole world|you all)(?:'?s| is| are) (?:against|out to get|"
         r"ganging up on) me\b",
@@ -741,6 +748,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "minimising",
+        r"\bi (?:{DONT}|do not) see (?:the|what the|what'?s the|what'?s so|why it'?s a) "
+        r"(?:problem|big deal|issue|fuss)\b",
         r"\bwhy are (?:you|u) (?:so|getting so|even|this) (?:upset|worked up|angry|bothered|mad|"
         r"emotional|sensitive|bent out of shape|wound up|hung up)\b",
         r"\b(?:it'?s|that'?s|it is|that is|it was|that was) (?:all )?in the past\b",
@@ -833,6 +842,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "excuse",
+        r"\b(?:because of|it'?s) (?:how|the way) i was (?:raised|brought up)\b",
+        r"\b(?:didn'?t|did not) (?:do it|mean it|mean to) on purpose,? so\b",
         r"\bi had to,? (?:didn'?t i|okay|ok|you know|alright)\b",
         r"\b{IM} only human\b",
         r"\bi (?:{DIDNT}|did not) mean (?:to|it),? so\b",
@@ -884,6 +895,11 @@ RULES: tuple[Rule, ...] = (
     # ---- contempt ----
     _rule(
         "name-calling",
+        r"\bmakes? my (?:skin crawl|stomach turn)\b",
+        r"\b{YOU} (?:sound|look|act) like (?:a|an|such an?) (?:broken record|child|idiot|baby|"
+        r"lunatic|maniac|toddler|teenager|fool|clown|madman|madwoman|crazy person|psycho)\b",
+        r"{S}what an? (?:pathetic|lame|weak|poor|rubbish|crap|feeble|sad) (?:excuse|apology|"
+        r"effort|attempt|answer)\b",
         r"\b{YOU} (?:absolute|complete|total|utter|stupid|fucking|bloody|pathetic|useless|"
         r"massive|giant|big fat|little) \w+",
         r"{S}(?:such|what) an? (?:\w+ )?(?:baby|child|idiot|moron|loser|clown|fool|jerk|"
@@ -892,7 +908,6 @@ RULES: tuple[Rule, ...] = (
         r"(?:^|[,.!?;]\s*)(?:you )?(?:drama queen|muppet|princess|diva|numpty|nitwit|dimwit|"
         r"halfwit|idiot|moron|dumbass|genius|einstein|sherlock|mr\.? perfect|saint \w+)[.!?]*"
         r"\s*$",
-        r"\bdrama queen\b",
         r"\b(?:{DONT}|do not) (?:touch|come near|come anywhere near|look at) me\b",
         r"\bthe (?:emotional )?(?:range|intelligence|maturity|attention span|brain|iq|spine|"
         r"personality|depth) of an? \w+",
@@ -953,6 +968,11 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "sarcasm",
+        r"\b(?:congratulations|congrats|well done|bravo|good job|gold star),? (?:you|u) "
+        r"(?:remembered|managed|did it|noticed|finally|actually)\b",
+        r"\bout(?:did|done) yourself (?:this time|again)\b",
+        r"\bthanks? (?:\w+ )*for making me feel (?:like )?(?:garbage|crap|shit|dirt|small|stupid|"
+        r"worthless|an idiot|rubbish|terrible|awful|bad|nothing)\b",
         r"{S}(?:real|very|so|how|that'?s|oh,? very) (?:smart|clever|mature|nice|classy|helpful|"
         r"grown-?up|adult|original)[.!]*{E}",
         r"\boh wait[.!]*\s*$",
@@ -1053,6 +1073,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "mockery",
+        r"\benough already\b",
+        r"{S}(?:ugh,? )?enough[.!]+{E}",
         r"\bwa+ wa+\b",
         r"\blisten to (?:you|u),",
         r"{S}(?:mhm+|uh-?huh|mm+|hmm+)[.,]*\s*(?:sure|right|okay|ok|whatever)\b",
@@ -1148,6 +1170,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "loaded-question",
+        r"\bdo (?:you|u) even (?:care|listen|notice|love|want|try|think|remember|know|see)\b",
         r"\b(?:what'?s|what is|whats) (?:your|ur) (?:excuse|story|reason) (?:this time|now|today|"
         r"going to be)\b",
         r"\bwhy would (?:you|u) (?:even|ever)\b",
@@ -1180,6 +1203,12 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "character",
+        r"\b(?:how|why) (?:anyone|anybody|i|we|people) (?:puts?|put) up with (?:you|u)\b",
+        r"\b{YOU} (?:lie|lied|cheat|complain|moan|whine|exaggerate|overreact|twist things|"
+        r"argue|nag|sulk) (?:about everything|all the time|constantly|non-?stop)\b",
+        r"\b{YOU} (?:{DONT}|do not) deserve (?:me|my|this|us|a|the|to|anything|her|him|them)\b",
+        r"\b{YOURE} (?:just |so |absolutely |honestly |completely )?(?:unbelievable|impossible)\b",
+        r"\bnothing(?:'s| is)? ever (?:your|ur) fault\b",
         r"\b(?:i'?m|i am|im) (?:so )?(?:sick|tired) (?:and tired )?of (?:your|ur) \w+",
         r"\b{YOURE} (?:the (?:reason|problem|cause)|why) (?:this|we|everything|our|i'?m|it'?s)\b",
         r"\b{YOU} only (?:ever )?(?:\w+ ){1,2}(?:when|because|if) (?:you|u|it suits|there'?s)",
@@ -1218,7 +1247,7 @@ RULES: tuple[Rule, ...] = (
         r"generous|sympathetic|decent) bone\b",
         r"\b(?:your|ur) (?:problem|issue|trouble) is\b",
         r"\bthe (?:problem|trouble|thing) with (?:you|u) is\b",
-        r"\b(?:that'?s|this is) (?:your|ur|the) (?:whole )?problem\b",
+        r"\b(?:that'?s|this is) (?:your|ur) (?:whole )?problem\b",
         r"\bfor once in (?:your|ur) (?:life|whole life)\b",
         r"\b(?:can|could|would|will) (?:you|u) (?:just )?(?:for once|ever|once)\b",
         r"\b(?:late|wrong|busy|tired|distracted|on your phone|grumpy|drunk|absent|useless|"
@@ -1346,7 +1375,8 @@ _REPORTING = re.compile(
     r"her|our|the) \w+|mum|mom|dad|mother|father)(?: just| once| always| also| then| even| "
     r"kept| keep| were| are|'re| ever| sometimes| often)? (?:said|say|says|saying|wrote|write|"
     r"texted|told (?:me|us|him|her|them)|meant|mean|asked (?:whether|if|me|us|why)|asks|"
-    r"called (?:me|it|us|him|her)|put it)|when (?:you|u) (?:say|said)|tell me|tells me|"
+    r"called (?:me|it|us|him|her)|put it)|when (?:you|u) (?:say|said)|"
+    r"i (?:told|asked) (?:you|u) to|tell me|tells me|"
     r"write|texted|called (?:me|it|us|him|her)|call (?:me|it)|calls me|mean(?:t)? by|"
     r"i (?:hear|heard)(?: you(?: say| said)?)?|hearing(?: is)?(?: that)?|used to say|"
     r"the words?|feel like i|felt like i|feels like i|it sounds like|sounds like you|"
