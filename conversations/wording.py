@@ -341,7 +341,8 @@ _BAD_HABIT_ABSENT = re.compile(
     r"make me feel (?:like (?:a|an) (?:burden|failure|idiot|bother|nuisance|fool|child)|guilty|"
     r"judged|ashamed|rushed|pressured|worthless|unloved|unwanted|crazy|dumb|less)|"
     r"have to|need to (?:earn|apologi|prove|worry|ask|explain|thank|hide|pretend)|"
-    r"too (?:tired|busy|proud|shy) to|hold (?:it|"
+    r"too (?:tired|busy|proud|shy) to|let me (?:face|go through|deal with|struggle|handle|carry)|"
+    r"hold (?:it|"
     r"a grudge|grudges)|lie|lied|"
     r"ask for (?:much|anything)|stop (?:trying|caring|loving|believing|surprising|amazing|"
     r"making me|showing)|quit|walk away|gave up|given up|(?:make|made) a (?:fuss|scene)|"
@@ -483,6 +484,10 @@ RULES: tuple[Rule, ...] = (
     # ---- stonewalling: closing the door, with no return ----
     _rule(
         "shutting-down",
+        r"{S}(?:just )?(?:{DONT}|do not) (?:text|call|message|contact|follow) me{E}",
+        r"\bi'?ll (?:talk|speak|answer|deal with it|discuss it|reply) when i (?:feel like it|want "
+        r"to|'?m good and ready|decide|'?m ready,? not)\b",
+        r"{C}(?:just )?leave it(?:{E}|,| alone| be)(?! (?:with|on|in|at|there|for|to))",
         r"\b{IM} (?:out of here|outta here)(?:{E}|,)",
         r"\bshutting (?:this|it) down\b",
         r"\b{IM} not (?:going to|gonna) (?:dignify|answer|respond|engage|discuss|talk|argue|do "
@@ -522,7 +527,8 @@ RULES: tuple[Rule, ...] = (
         r"\b{IM} not (?:talking|discussing|doing|having|going to (?:talk|discuss|do|have)|"
         r"gonna (?:talk|discuss|do|have))(?: about)? (?:this|it|that)\b",
         r"\b(?:i|we) (?:{DONT}|won'?t|will not|refuse to) (?:want to |wanna )?(?:talk|discuss|"
-        r"speak|hear)(?: about)?(?: (?:it|this|that|anything|any of it|any more|anymore))?\b"
+        r"speak|hear|get into|go into|go there|get into this)(?: about)?(?: (?:it|this|that|"
+        r"anything|any of it|any more|anymore))?\b"
         r"(?! (?:now|right now|yet|tonight|today|at the moment))",
         r"\b(?:we'?re|we are) not (?:doing|having|talking about) this\b",
         r"\bthis (?:conversation|discussion|argument|talk) is (?:over|finished|done)\b",
@@ -607,6 +613,8 @@ RULES: tuple[Rule, ...] = (
         r"{C}(?:yeah|yes|well|oh),? well\b",
         r"{C}(?:yes|yeah|yep|yea|ya|ok|okay|sure|right|fine|true|fair enough|granted|i know|"
         r"i get (?:it|that)|i hear you|i understand|i see|i agree|maybe|alright|all right|"
+        r"i hear what you'?re saying|i see what you mean|i get what you'?re saying|"
+        r"i understand what you mean|i take your point|point taken|"
         r"well yes|that may be|that might be|could be|agreed|obviously)[,.!]*[\w' ]{0,25}?[,.!]*\s*"
         r"but\b",
         after_ok=_REQUEST_AFTER_BUT,
@@ -619,7 +627,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:look at|what about|start with|worry about|think about) your own\b",
         r"{C}(?:oh,? )?so (?:you|u)(?:'?ve| have)? (?:never|don'?t|didn'?t|do not|did not)\b"
         r"[^.!?\n]*\?",
-        r"\blike (?:you|u)(?:'?ve| have)? never\b",
+        r"(?<!feel )(?<!felt )(?<!feels )\blike (?:you|u)(?:'?ve| have)? never\b",
         r"\b(?:{YOU}(?:'?ve| have)? got|{YOU} have) (?:some|a lot of|the) nerve\b",
         r"\b(?:it'?s|that'?s) (?:your|ur) problem(?:,| if| not mine)",
         r"\b(?:turn|turning|flip|flipping|twist|twisting|put|putting) (?:this|it|that|things) "
@@ -681,6 +689,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "innocent-victim",
+        r"\b{YOURE} (?:attacking|blaming|accusing|criticising|criticizing|picking on|ganging up "
+        r"on|having a go at|getting at) me\b",
         r"\bmak(?:e|es|ing) me (?:out to be|look like|into) (?:the|a) (?:villain|bad guy|monster|"
         r"bad one|liar|problem|bad person)\b",
         r"\bwalking on eggshells\b",
@@ -707,7 +717,7 @@ RULES: tuple[Rule, ...] = (
         r"everything|no matter what)\b",
         r"\bi (?:get|'?m getting|always get) blamed for (?:everything|it all|all of it)\b",
         r"\bwhy (?:is|does) (?:everything|it) (?:always )?(?:have to be|end up|come back to) "
-        r"(?:my fault|on me|about me)\b",
+        r"(?:being )?(?:my fault|on me|about me)\b",
         r"\bi (?:never|can'?t) do anything right\b",
         r"\bi try (?:so hard|my best|everything)\b[^.!?\n]{0,40}\b(?:and|but) (?:you|it'?s never|"
         r"nothing)\b",
@@ -748,6 +758,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "minimising",
+        r"\b(?:so )?hung up on (?:it|this|that)\b",
+        r"\bi (?:{DONT}|do not) (?:get|understand|see) why (?:you'?re|you are|ur) (?:so|still|"
+        r"even)\b",
         r"\bi (?:{DONT}|do not) see (?:the|what the|what'?s the|what'?s so|why it'?s a) "
         r"(?:problem|big deal|issue|fuss)\b",
         r"\bwhy are (?:you|u) (?:so|getting so|even|this) (?:upset|worked up|angry|bothered|mad|"
@@ -842,6 +855,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "excuse",
+        r"\bi (?:{DIDNT}|did not) know what i was doing\b",
+        r"\bi was (?:drunk|high|wasted|hammered|out of it),",
         r"\b(?:because of|it'?s) (?:how|the way) i was (?:raised|brought up)\b",
         r"\b(?:didn'?t|did not) (?:do it|mean it|mean to) on purpose,? so\b",
         r"\bi had to,? (?:didn'?t i|okay|ok|you know|alright)\b",
@@ -895,6 +910,9 @@ RULES: tuple[Rule, ...] = (
     # ---- contempt ----
     _rule(
         "name-calling",
+        r"\b{YOURE} nothing but\b",
+        r"\b(?:{CANT}|cannot|can barely|can hardly) (?:stand|bear) (?:to be )?(?:in the same room|"
+        r"near|around|with|next to|the sight)(?: as| of)? (?:you|u)\b",
         r"\bmakes? my (?:skin crawl|stomach turn)\b",
         r"\b{YOU} (?:sound|look|act) like (?:a|an|such an?) (?:broken record|child|idiot|baby|"
         r"lunatic|maniac|toddler|teenager|fool|clown|madman|madwoman|crazy person|psycho)\b",
@@ -968,6 +986,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "sarcasm",
+        r"\bi (?:guess |suppose )?(?:i )?(?:should|must|ought to) be (?:grateful|thankful|"
+        r"honou?red|"
+        r"flattered|happy|pleased) (?:that )?(?:you|u)\b",
         r"\b(?:congratulations|congrats|well done|bravo|good job|gold star),? (?:you|u) "
         r"(?:remembered|managed|did it|noticed|finally|actually)\b",
         r"\bout(?:did|done) yourself (?:this time|again)\b",
@@ -1073,6 +1094,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "mockery",
+        r"\b{YOURE} [\"'][\w ]{2,24}[\"']",
+        r"\b(?:that'?s|how|isn'?t that|aw+,? that'?s) (?:so )?(?:cute|adorable)[.!?]*$",
+        r"{S}cry about it\b",
         r"\benough already\b",
         r"{S}(?:ugh,? )?enough[.!]+{E}",
         r"\bwa+ wa+\b",
@@ -1203,6 +1227,9 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "character",
+        r"\bevery (?:promise|word|thing|apology|excuse|plan) (?:you|u) (?:make|made|say|said|give|"
+        r"gave|do|did)\b",
+        r"\blike talking to a (?:brick )?wall\b",
         r"\b(?:how|why) (?:anyone|anybody|i|we|people) (?:puts?|put) up with (?:you|u)\b",
         r"\b{YOU} (?:lie|lied|cheat|complain|moan|whine|exaggerate|overreact|twist things|"
         r"argue|nag|sulk) (?:about everything|all the time|constantly|non-?stop)\b",
@@ -1277,7 +1304,7 @@ RULES: tuple[Rule, ...] = (
         r"give a|respect|love|value|appreciate)\b(?! (?:to|if|whether|which|what (?:we|time)))",
         r"\b(?:clearly|obviously),? {YOU} (?:{DONT}|do not|never|can'?t|won'?t)\b",
         r"\b{YOU} (?:clearly|obviously) (?:{DONT}|do not|never|can'?t|won'?t|are|'?re)\b",
-        r"\b{YOU} only (?:ever )?(?:care|think|worry) about (?:yourself|you|your)\b",
+        r"\b{YOU} only (?:ever )?(?:care|think|worry) about\b",
         r"\b{YOU} (?:care|think) (?:more )?(?:about|of) (?:\w+ ){0,3}more than (?:me|us|"
         r"your (?:family|kids))\b",
         r"\b{YOU} care more about\b",
@@ -1378,7 +1405,7 @@ _REPORTING = re.compile(
     r"called (?:me|it|us|him|her)|put it)|when (?:you|u) (?:say|said)|"
     r"i (?:told|asked) (?:you|u) to|tell me|tells me|"
     r"write|texted|called (?:me|it|us|him|her)|call (?:me|it)|calls me|mean(?:t)? by|"
-    r"i (?:hear|heard)(?: you(?: say| said)?)?|hearing(?: is)?(?: that)?|used to say|"
+    r"i (?:hear|heard) (?:you (?:say|said)|that)|hearing(?: is)?(?: that)?|used to say|"
     r"the words?|feel like i|felt like i|feels like i|it sounds like|sounds like you|"
     r"you(?:'re| are)? (?:feeling|felt|feel) (?:that|like)|understand (?:that )?you|"
     r"accused me of|accuse me of|if i understand(?: you)?|what i'?m hearing|is what you said)\b"
