@@ -1508,7 +1508,7 @@ def _matches(rule: Rule, read: str) -> list[re.Match[str]]:
     return found
 
 
-MAX_CHARS = 4000  # twice what one box holds; the rest of a longer text is not read
+MAX_CHARS = 2000  # what one box holds (conversations and concerns alike); the rest is not read
 
 
 def hints(text: str) -> list[Hint]:
