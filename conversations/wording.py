@@ -1032,7 +1032,8 @@ RULES: tuple[Rule, ...] = (
         r"angel|therapist|guru)\b",
         r"\b(?:that'?s|how|very|so) (?:original|rich|mature|convenient|predictable|typical|"
         r"helpful|useful|considerate|thoughtful) coming from you\b",
-        r"\b(?:oh,? )?sure,? (?:blame|it'?s|that'?s|you|why not)\b",
+        r"{S}(?:oh,? )?sure,? (?:blame|it'?s|that'?s|you (?:did|were|are|do|will|would|was)|"
+        r"why not)\b",
         r"\b(?:oh|yeah|well),? that'?s (?:original|helpful|really helpful|so helpful|great|"
         r"just great|brilliant|wonderful|perfect|lovely|rich|mature|convenient)\b",
         r"\b(?:great|brilliant|wonderful|perfect|fantastic|lovely|genius|excellent|amazing|"
@@ -1085,7 +1086,7 @@ RULES: tuple[Rule, ...] = (
         r"nice going)\b[^.!?\n]{0,50}\b(?:for once|finally|really|you managed|truly|as usual|"
         r"again|genius)\b",
         r"\b(?:sure|{IM} sure|i bet|yeah) {YOU}(?:'?re| are| were| was| did| had|'?d| have)\b"
-        r"[^.!?\n]{0,20}[\"']\w",
+        r"(?=[^.!?\n]{0,20}[\"']\w)",
         r"\b(?:because|cause|cos) (?:that|it) (?:worked|went|goes|works) so well\b",
         r"\b(?:that|this) (?:went|worked) (?:so |really )?well,? (?:didn'?t|did) it\b",
         r"\b(?:oh,? )?that'?s rich\b",
