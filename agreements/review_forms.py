@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
 from agreements.models import CONCERN_MAX, REVIEW_NOTE_MAX, Agreement, Choice
 
@@ -217,3 +218,23 @@ def agreement_title(agreement: Agreement) -> str:
     if version.waiting:
         return "An agreement (its words open once your partner next visits Tending)"
     return str(version.plain.get("title") or "An agreement")
+
+
+# -- the gentle wording aid ------------------------------------------------------------------
+
+
+def offer_wording_aid(form: forms.Form, names: Sequence[str]) -> None:
+    """Let each of these boxes ask the conversations' wording aid for hints while typing.
+    Only the box being typed in is sent (`hx-params`); the hints land under it."""
+    url = reverse("conversations:wording")
+    for name in names:
+        form.fields[name].widget.attrs.update(
+            {
+                "hx-post": url,
+                "hx-trigger": "input changed delay:700ms",
+                "hx-target": f"#cn-hints-{name}",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+                "hx-params": f"csrfmiddlewaretoken,{name}",
+            }
+        )

@@ -368,3 +368,51 @@ def test_a_private_draft_is_listed_for_its_author_only(cast: Cast) -> None:
     index = reverse("agreements:index")
     assert "Your drafts" in text(cast.bob.client.get(index))
     assert "Your drafts" not in text(cast.alice.client.get(index))
+
+
+# -- the gentle wording aid -------------------------------------------------------------------
+
+
+def test_the_wording_aid_listens_to_the_concern_and_answer_boxes(
+    cast: Cast, agreement: Agreement
+) -> None:
+    from conversations import services as conversations
+
+    wording = reverse("conversations:wording")
+    page = text(cast.alice.client.get(url("concern_new", agreement.pk)))
+    assert page.count(f'hx-post="{wording}"') == 3
+    for name in ("what_happened", "how_it_felt", "what_i_need"):
+        assert f'hx-params="csrfmiddlewaretoken,{name}"' in page
+        assert f'id="cn-hints-{name}"' in page
+    assert "Wording suggestions: <strong>on</strong>" in page
+
+    # What one box sends is read, and nothing of it is kept.
+    hint = cast.alice.client.post(
+        wording,
+        {"what_happened": "You never listen. You're so selfish."},
+        headers={"HX-Request": "true"},
+    )
+    assert hint.status_code == 200 and "You could try" in text(hint)
+    assert not Concern.objects.exists()
+    calm = cast.alice.client.post(
+        wording,
+        {"what_happened": "The phone came to bed on Tuesday, and I felt uneasy."},
+        headers={"HX-Request": "true"},
+    )
+    assert "You could try" not in text(calm)
+
+    # The partner answering gets it under the answer boxes, and can switch it off.
+    concern = raise_concern(cast, agreement, send="send")
+    answering = text(cast.bob.client.get(url("concern", concern.pk)))
+    for name in ("what_i_did", "how_it_affected", "what_i_will_do"):
+        assert f'hx-params="csrfmiddlewaretoken,{name}"' in answering
+    answer = cast.bob.client.post(
+        wording, {"what_i_did": "It was only one text, calm down."}, headers={"HX-Request": "true"}
+    )
+    assert "You could try" in text(answer)
+    conversations.set_wording_aid(cast.bob.user, False)
+    off = text(cast.bob.client.get(url("concern", concern.pk)))
+    assert f'hx-post="{wording}"' not in off and "cn-hints-" not in off
+    assert "Wording suggestions: <strong>off</strong>" in off
+    # Alice, reading what she sent, has no box to write in, so no aid either.
+    assert f'hx-post="{wording}"' not in text(cast.alice.client.get(url("concern", concern.pk)))

@@ -26,7 +26,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from agreements import services
 from agreements.models import Agreement, Concern, ConcernAnswer, Status
-from agreements.review_forms import ConcernAnswerForm, ConcernForm, agreement_title
+from agreements.review_forms import (
+    ConcernAnswerForm,
+    ConcernForm,
+    agreement_title,
+    offer_wording_aid,
+)
+from conversations import services as conversations
 from couples import services as couples
 from privacy.access import NOT_FOUND, own_or_404, visible_or_404
 from privacy.keyring import keyring_for
@@ -70,7 +76,11 @@ def _render_new(
 ) -> HttpResponse:
     user = signed_in_user(request)
     services.reveal_agreements(keyring_for(request), [agreement])
+    wording_on = conversations.wording_aid_on(user)
+    if wording_on:
+        offer_wording_aid(form, CONCERN_FIELDS)
     context: dict[str, Any] = {
+        "wording_on": wording_on,
         "agreement": agreement,
         "title": agreement_title(agreement),
         "in_effect": agreement.status == Status.IN_EFFECT,
@@ -159,7 +169,13 @@ def _render_concern(
         answer_form = ConcernAnswerForm(
             initial={name: initial.get(name) or "" for name in ANSWER_FIELDS}
         )
+    wording_on = conversations.wording_aid_on(user) and (editable or answering)
+    if wording_on and editable and form is not None:
+        offer_wording_aid(form, CONCERN_FIELDS)
+    if wording_on and answering and answer_form is not None:
+        offer_wording_aid(answer_form, ANSWER_FIELDS)
     context: dict[str, Any] = {
+        "wording_on": wording_on,
         "concern": concern,
         "agreement": agreement,
         "title": agreement_title(agreement),

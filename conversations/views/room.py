@@ -540,13 +540,28 @@ def act(request: HtmxHttpRequest, conversation_id: UUID) -> HttpResponse:
 # -- the wording aid -------------------------------------------------------------------------
 
 
+# The boxes the aid listens to: a conversation's, and a concern's and its answer's (the
+# agreements pages send only the box being typed in, through `hx-params`).
+AID_FIELDS = (
+    "text",
+    "words",
+    "missed",
+    "what_happened",
+    "how_it_felt",
+    "what_i_need",
+    "what_i_did",
+    "how_it_affected",
+    "what_i_will_do",
+)
+
+
 @require_POST
 def wording(request: HtmxHttpRequest) -> HttpResponse:
     """Hints for the words being written. Nothing is kept, nothing is logged, nothing is
     told to the partner; it never stands between anyone and sending."""
     user = signed_in_user(request)
     post = request.POST
-    text = post.get("text") or post.get("words") or post.get("missed") or ""
+    text = next((post[name] for name in AID_FIELDS if post.get(name)), "")
     context: dict[str, Any] = {"hints": [], "too_long": False, "words_max_words": f"{WORDS_MAX:,}"}
     if services.wording_aid_on(user):
         context["too_long"] = len(text.strip()) > WORDS_MAX

@@ -316,7 +316,16 @@ def test_an_agreement_proposed_revised_accepted_reviewed_and_a_concern_answered(
     for words in (WHAT_HAPPENED, HOW_IT_FELT, WHAT_I_NEED):
         expect(theirs).to_contain_text(words)
     answer = alice.get_by_role("region", name="Your answer")
-    answer.get_by_label("What I did").fill(WHAT_I_DID)
+    # The wording aid listens here too: a first draft that makes it small gets a gentle
+    # hint under the box; the owning words she settles on get none.
+    did = answer.get_by_label("What I did")
+    did.fill("It was only one text, you're overreacting.")
+    hints = alice.locator("#cn-hints-what_i_did")
+    expect(hints).to_contain_text("Making it smaller than it feels to them")
+    expect(hints).to_contain_text("You could try")
+    photograph(alice, "alice-concern-wording-aid")
+    did.fill(WHAT_I_DID)
+    expect(hints).not_to_contain_text("You could try")
     answer.get_by_label("How I see it affected you").fill(HOW_IT_AFFECTED)
     answer.get_by_label("What I will do").fill(WHAT_I_WILL_DO)
     check_a11y(alice)
