@@ -71,7 +71,7 @@ def test_a_long_right_to_left_name_keeps_its_own_direction_and_a_round_avatar(ca
     User.objects.filter(pk=cast.bob.user.pk).update(display_name="ליאור " + "בן-דוד" * 8)
     page = cast.alice.client.get("/").content.decode()
     assert '<span class="avatar" aria-hidden="true" dir="auto">ל</span>' in page
-    assert 'ליאור' in page
+    assert "ליאור" in page
     # The avatar never shrinks in its row, so a long name can't squeeze it into an oval.
     from pathlib import Path
 
