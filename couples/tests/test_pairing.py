@@ -518,7 +518,7 @@ def test_change_role_with_htmx_returns_only_the_form(cast: Cast) -> None:
 def test_an_invalid_role_changes_nothing(cast: Cast) -> None:
     response = cast.bob.client.post(COUPLE, {"role": "boss"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert "Select a valid choice." in text(response)
+    assert "Please choose one of the options shown." in text(response)
     assert "Saved." not in text(response)
     assert Membership.objects.current().get(user=cast.bob.user).role == Role.HURT
 
