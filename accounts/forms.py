@@ -4,10 +4,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm
 
 from accounts.models import User, time_zone_names
 
 NAME_HELP = "The name your partner will see."
+NAME_MISSING = "Please add the name your partner knows you by."
+PASSWORD_HELP = "At least 10 characters. A phrase of a few words works well."
 
 
 def new_password_field(label: str = "New password") -> forms.CharField:
@@ -15,7 +18,7 @@ def new_password_field(label: str = "New password") -> forms.CharField:
         label=label,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters. A phrase of a few words works well.",
+        help_text=PASSWORD_HELP,
     )
 
 
@@ -24,7 +27,12 @@ def zone_choices() -> list[tuple[str, str]]:
 
 
 class SignUpForm(forms.Form):
-    display_name = forms.CharField(label="Your name", max_length=60, help_text=NAME_HELP)
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=60,
+        help_text=NAME_HELP,
+        error_messages={"required": NAME_MISSING},
+    )
     email = forms.EmailField(label="Email", max_length=254)
     password = new_password_field("Password")
     time_zone = forms.ChoiceField(
@@ -38,7 +46,7 @@ class SignUpForm(forms.Form):
     def clean_display_name(self) -> str:
         name: str = self.cleaned_data["display_name"].strip()
         if not name:
-            raise forms.ValidationError("Please add the name your partner knows you by.")
+            raise forms.ValidationError(NAME_MISSING)
         return name
 
     def clean_email(self) -> str:
@@ -78,11 +86,12 @@ class ProfileForm(forms.ModelForm[User]):
         fields = ("display_name", "time_zone")
         labels = {"display_name": "Your name"}
         help_texts = {"display_name": NAME_HELP}
+        error_messages = {"display_name": {"required": NAME_MISSING}}
 
     def clean_display_name(self) -> str:
         name: str = self.cleaned_data["display_name"].strip()
         if not name:
-            raise forms.ValidationError("Please add the name your partner knows you by.")
+            raise forms.ValidationError(NAME_MISSING)
         return name
 
 
@@ -92,6 +101,7 @@ class ConfirmPasswordForm(forms.Form):
     password = forms.CharField(
         label="Your password",
         strip=False,
+        error_messages={"required": "Please enter your password to go on."},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -141,3 +151,20 @@ class ResetWithoutCodeForm(forms.Form):
         password: str = self.cleaned_data["new_password"]
         password_validation.validate_password(password, self.user)
         return password
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's password change, in our words (its checks are unchanged)."""
+
+    error_messages = {
+        "password_mismatch": "The two new passwords aren't the same. Please type it once more.",
+        "password_incorrect": "That isn't your current password. Nothing has changed.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Your current password"
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = PASSWORD_HELP
+        self.fields["new_password2"].label = "The new password again"
+        self.fields["new_password2"].help_text = "So a typo can't lock you out."

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import (
+    ChangePasswordForm,
     ConfirmPasswordForm,
     ProfileForm,
     RecoverForm,
@@ -84,7 +84,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def change_password(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    form = PasswordChangeForm(user, request.POST or None)
+    form = ChangePasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.change_password(
             request, user, form.cleaned_data["old_password"], form.cleaned_data["new_password1"]

@@ -10,12 +10,13 @@ version and when. See docs/privacy.md for the table of clear fields.
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from privacy.entries import EncryptedField, Entry
+from privacy.entries import EncryptedField, Entry, ExportContext, plain_words
 
 TITLE_MAX = 120
 FIELD_MAX = 300  # what is shared, how often, through which channel, the boundary itself
@@ -46,6 +47,21 @@ class Status(models.TextChoices):
     IN_EFFECT = "in_effect", "In effect"
     RETIRED = "retired", "Retired"  # both agreed to end it
     NOT_AGREED = "not_agreed", "Not agreed"  # the first proposal was withdrawn or declined
+
+
+def agreement_title(agreement_id: object, ctx: ExportContext) -> str:
+    """An agreement's title in the export: its version in effect, else its newest."""
+    agreement = ctx.get(Agreement, agreement_id)
+    versions = ctx.where(AgreementVersion, "agreement_id", agreement_id)
+    chosen = [v for v in versions if agreement and v.pk == agreement.current_id] or sorted(
+        versions, key=lambda v: v.number
+    )[-1:]
+    title = chosen[0].plain.get("title") if chosen else None
+    return ctx.quoted(title) if title else "an agreement"
+
+
+def _kept(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(label, words) for label, words in lines if words]
 
 
 class Agreement(Entry):
@@ -87,6 +103,16 @@ class Agreement(Entry):
     @property
     def stepped_back(self) -> bool:
         return self.stepped_back_by_id is not None
+
+    def export_title(self, ctx: ExportContext) -> str:
+        return f"{Kind(self.kind).label} agreement: {agreement_title(self.pk, ctx)}"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        lines = [("Now", str(Status(self.status).label).lower())]
+        if self.stepped_back_at:
+            who = ctx.name(self.stepped_back_by_id)
+            lines.append(("Stepped back", f"by {who}, {ctx.day(self.stepped_back_at)}"))
+        return lines
 
 
 class Change(models.TextChoices):
@@ -146,6 +172,33 @@ class AgreementVersion(Entry):
             "state": self.state,
             "answered_at": self.answered_at.isoformat() if self.answered_at else None,
         }
+
+    @classmethod
+    def export_label(cls) -> str:
+        return "Agreement versions"
+
+    def export_title(self, ctx: ExportContext) -> str:
+        change = str(Change(self.change).label).lower()
+        return f"{ctx.quoted(self.plain.get('title'))}, version {self.number} ({change})"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        p = self.plain
+        answered = ""
+        if self.answered_at:
+            answered = f"{ctx.day(self.answered_at)}, by {ctx.name(self.answered_by_id)}"
+        area = p.get("area")
+        return _kept(
+            [
+                ("What will be shared", plain_words(p.get("what"))),
+                ("How often", plain_words(p.get("how_often"))),
+                ("Through", plain_words(p.get("channel"))),
+                ("About", str(Area(area).label) if area in Area.values else ""),
+                ("The boundary", plain_words(p.get("text"))),
+                ("Notes", plain_words(p.get("notes"))),
+                ("This version", str(VersionState(self.state).label).lower()),
+                ("Answered", answered),
+            ]
+        )
 
 
 # -- the monthly review ---------------------------------------------------------------------
@@ -216,6 +269,26 @@ class ReviewAnswer(Entry):
     def export_extra(self) -> dict[str, object]:
         return {"month": self.review.month.isoformat(), "agreement": str(self.agreement_id)}
 
+    @classmethod
+    def export_label(cls) -> str:
+        return "Monthly review answers"
+
+    def export_when(self) -> date:
+        return self.review.month
+
+    def export_title(self, ctx: ExportContext) -> str:
+        month = ctx.day(self.review.month).split(" ", 1)[-1]
+        return f"Review of {month}: {agreement_title(self.agreement_id, ctx)}"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        choice = self.plain.get("choice")
+        return _kept(
+            [
+                ("Answer", str(Choice(choice).label) if choice in Choice.values else ""),
+                ("A note", plain_words(self.plain.get("note"))),
+            ]
+        )
+
 
 # -- concerns -------------------------------------------------------------------------------
 
@@ -245,6 +318,25 @@ class Concern(Entry):
             "sent_at": self.sent_at.isoformat() if self.sent_at else None,
         }
 
+    def export_when(self) -> datetime:
+        return self.sent_at or self.created_at
+
+    def export_title(self, ctx: ExportContext) -> str:
+        return f"A concern about {agreement_title(self.agreement_id, ctx)}"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        p = self.plain
+        sent = ctx.day(self.sent_at) if self.sent_at else "not sent (a draft)"
+        return _kept(
+            [
+                ("Sent", sent),
+                ("Talked through", ctx.day(self.settled_at) if self.settled_at else ""),
+                ("What happened", plain_words(p.get("what_happened"))),
+                ("How it felt", plain_words(p.get("how_it_felt"))),
+                ("What I need", plain_words(p.get("what_i_need"))),
+            ]
+        )
+
 
 class ConcernAnswer(Entry):
     """The partner's answer, with prompts for ownership. Private while a draft."""
@@ -262,3 +354,26 @@ class ConcernAnswer(Entry):
             "concern": str(self.concern_id),
             "sent_at": self.sent_at.isoformat() if self.sent_at else None,
         }
+
+    @classmethod
+    def export_label(cls) -> str:
+        return "Answers to concerns"
+
+    def export_when(self) -> datetime:
+        return self.sent_at or self.created_at
+
+    def export_title(self, ctx: ExportContext) -> str:
+        concern = ctx.get(Concern, self.concern_id)
+        about = agreement_title(concern.agreement_id, ctx) if isinstance(concern, Concern) else ""
+        return f"An answer to a concern about {about or 'an agreement'}"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        p = self.plain
+        return _kept(
+            [
+                ("Sent", ctx.day(self.sent_at) if self.sent_at else "not sent (a draft)"),
+                ("What I did", plain_words(p.get("what_i_did"))),
+                ("How I see it affected you", plain_words(p.get("how_it_affected"))),
+                ("What I will do", plain_words(p.get("what_i_will_do"))),
+            ]
+        )

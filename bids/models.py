@@ -8,11 +8,13 @@ per-form token, so a double tap saves one bid, not two.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from privacy.entries import EncryptedField, Entry
+from privacy.entries import EncryptedField, Entry, ExportContext, plain_words
 
 WORDS_MAX = 300
 
@@ -36,6 +38,10 @@ class Response(models.TextChoices):
     TOWARD = "toward", "Turned toward"
     AWAY = "away", "Turned away"
     AGAINST = "against", "Turned against"
+
+
+def _label(choices: type[models.TextChoices], value: object) -> str:
+    return str(choices(value).label) if value in choices.values else ""
 
 
 class Bid(Entry):
@@ -62,6 +68,24 @@ class Bid(Entry):
 
     def export_extra(self) -> dict[str, object]:
         return {"noted_at": self.noted_at.isoformat()}
+
+    def export_when(self) -> datetime:
+        return self.noted_at
+
+    def export_title(self, ctx: ExportContext) -> str:
+        who = _label(Who, self.plain.get("who"))
+        if self.author_id != ctx.user.pk and who:  # told from the partner's side
+            by = ctx.name(self.author_id)
+            who = f"{by} reached out" if self.plain.get("who") == Who.ME else "I reached out"
+        kind = _label(Kind, self.plain.get("kind"))
+        return f"{who}: {kind.lower()}" if who and kind else who or kind or "A bid"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        lines = [
+            ("How it was met", _label(Response, self.plain.get("response"))),
+            ("In a few words", plain_words(self.plain.get("words"))),
+        ]
+        return [(label, words) for label, words in lines if words]
 
 
 class BidPreference(models.Model):

@@ -6,10 +6,12 @@ filled in late) stays clear, so a day can be found and edited without opening ke
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
-from privacy.entries import EncryptedField, Entry
+from privacy.entries import EncryptedField, Entry, ExportContext, plain_words
 
 WORDS_MAX = 500
 ANSWER_MAX = 2000
@@ -22,6 +24,10 @@ class HardDay(models.TextChoices):
     STILL_HURTS = "still_hurts", "This still hurts"
     NOT_READY = "not_ready", "Not ready to talk about it"
     GOOD_MOMENT = "good_moment", "A good moment today"
+
+
+def _out_of(value: object, top: int) -> str:
+    return f"{value} of {top}" if value is not None and value != "" else ""
 
 
 class CheckIn(Entry):
@@ -45,6 +51,24 @@ class CheckIn(Entry):
     def export_extra(self) -> dict[str, object]:
         return {"day": self.day.isoformat(), "late": self.late}
 
+    def export_when(self) -> date:
+        return self.day
+
+    def export_title(self, ctx: ExportContext) -> str:
+        return "Check-in, filled in later" if self.late else "Check-in"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        p = self.plain
+        moments = [HardDay(m).label for m in p.get("moments") or [] if m in HardDay.values]
+        lines = [
+            ("How safe I felt with my partner", _out_of(p.get("safety"), 10)),
+            ("How close I felt", _out_of(p.get("closeness"), 10)),
+            ("How heavy the day was", _out_of(p.get("heaviness"), 5)),
+            ("What the day held", ", ".join(str(m) for m in moments)),
+            ("In a few words", plain_words(p.get("words"))),
+        ]
+        return [(label, words) for label, words in lines if words]
+
 
 class Reflection(Entry):
     """An answer to one of our reflection prompts (prompts live in checkins/prompts.py)."""
@@ -60,6 +84,18 @@ class Reflection(Entry):
     def export_extra(self) -> dict[str, object]:
         return {"prompt": self.prompt_key, "day": self.day.isoformat()}
 
+    def export_when(self) -> date:
+        return self.day
+
+    def export_title(self, ctx: ExportContext) -> str:
+        from checkins.prompts import PROMPTS
+
+        prompt = PROMPTS.get(self.prompt_key)
+        return f"Reflection: {prompt.text}" if prompt else "Reflection"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        return [("", plain_words(self.plain.get("answer")))]
+
 
 class JournalEntry(Entry):
     """Free writing. Always private: there is no way to share a journal entry."""
@@ -72,6 +108,12 @@ class JournalEntry(Entry):
         verbose_name_plural = "journal entries"
         ordering = ("-created_at",)
         indexes = (models.Index(fields=["author", "-created_at"]),)
+
+    def export_title(self, ctx: ExportContext) -> str:
+        return "Journal"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        return [("", plain_words(self.plain.get("body")))]
 
 
 class CheckInPreference(models.Model):

@@ -17,15 +17,37 @@ specification, and docs/privacy.md explains each field.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from privacy.entries import EncryptedField, Entry
+from privacy.entries import EncryptedField, Entry, ExportContext, plain_words
 
 OWN_STEP_MAX = 140
 AFTERCARE_NOTE_MAX = 1000
+
+
+ANSWER_WORDS = {"yes": "Yes", "later": "Curious, maybe later", "not_yet": "Not yet"}
+
+
+def step_words(key: object, ctx: ExportContext) -> str:
+    """A step's own words, for a built-in step or one the couple added."""
+    from closeness.steps import BUILT_IN_BY_KEY
+
+    built_in = BUILT_IN_BY_KEY.get(str(key))
+    if built_in is not None:
+        return built_in.words
+    if str(key).startswith("own-"):
+        own = ctx.get(OwnStep, str(key)[4:])
+        if own is not None and own.plain.get("words"):
+            return str(own.plain["words"])
+    return "a step that was removed"
+
+
+def steps_words(keys: object, ctx: ExportContext) -> str:
+    return "; ".join(step_words(k, ctx) for k in keys or []) if isinstance(keys, list) else ""
 
 
 class Answers(Entry):
@@ -39,6 +61,24 @@ class Answers(Entry):
         verbose_name_plural = "closeness answers"
         constraints = (models.UniqueConstraint(fields=["author"], name="one_answers_per_person"),)
 
+    def export_when(self) -> datetime:
+        return self.updated_at
+
+    def export_title(self, ctx: ExportContext) -> str:
+        return "My answers on the closeness path"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        answers = self.plain.get("answers") or {}
+        lines = []
+        for value, words in ANSWER_WORDS.items():
+            keys = [k for k, v in answers.items() if v == value]
+            if keys:
+                lines.append((words, steps_words(keys, ctx)))
+        hidden = self.plain.get("hidden") or []
+        if hidden:
+            lines.append(("Hidden from my list", steps_words(list(hidden), ctx)))
+        return lines
+
 
 class YesList(Entry):
     steps = EncryptedField()  # the step keys this person said yes to, and didn't hide
@@ -50,6 +90,16 @@ class YesList(Entry):
         constraints = (
             models.UniqueConstraint(fields=["author", "couple"], name="one_yes_list_per_couple"),
         )
+
+    def export_when(self) -> datetime:
+        return self.updated_at
+
+    def export_title(self, ctx: ExportContext) -> str:
+        return "My yes list, kept only to find the steps we both said yes to"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        steps = steps_words(self.plain.get("steps"), ctx)
+        return [("Steps", steps)] if steps else []
 
 
 class OwnStep(Entry):
@@ -70,6 +120,22 @@ class OwnStep(Entry):
     @property
     def key(self) -> str:
         return f"own-{self.pk}"
+
+    @classmethod
+    def export_label(cls) -> str:
+        return "Closeness steps we added"
+
+    def export_title(self, ctx: ExportContext) -> str:
+        return f"A step we added: {ctx.quoted(self.plain.get('words'))}"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        from closeness.steps import TIER_BY_KEY
+
+        tier = TIER_BY_KEY.get(str(self.plain.get("tier")))
+        lines = [("Kind of closeness", tier.name if tier else "")]
+        if self.removed_at:
+            lines.append(("Removed", ctx.day(self.removed_at)))
+        return [(label, words) for label, words in lines if words]
 
 
 class Pause(models.Model):
@@ -155,6 +221,20 @@ class Moment(Entry):
     def export_extra(self) -> dict[str, object]:
         return {"at": self.at.isoformat(), "state": self.state}
 
+    @classmethod
+    def export_label(cls) -> str:
+        return "Planned moments"
+
+    def export_when(self) -> datetime:
+        return self.at
+
+    def export_title(self, ctx: ExportContext) -> str:
+        return f"A moment of closeness ({str(MomentState(self.state).label).lower()})"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        steps = steps_words(self.plain.get("steps"), ctx)
+        return [("Steps", steps)] if steps else []
+
 
 class ConsentCheck(Entry):
     """ "Still feel good about this?" answered yes by one person: private to them, so that
@@ -167,6 +247,19 @@ class ConsentCheck(Entry):
         constraints = (
             models.UniqueConstraint(fields=["moment", "author"], name="one_consent_per_person"),
         )
+
+    @classmethod
+    def export_label(cls) -> str:
+        return "Consent check-ins"
+
+    def export_title(self, ctx: ExportContext) -> str:
+        moment = ctx.get(Moment, self.moment_id)
+        when = f" for the moment on {ctx.moment(moment.at)}" if moment else ""
+        return f"Checked in before{when}"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        answer = plain_words(self.plain.get("answer"))
+        return [("Still feeling good about it", "yes")] if answer else []
 
 
 class Feeling(models.TextChoices):
@@ -188,6 +281,18 @@ class Aftercare(Entry):
         constraints = (
             models.UniqueConstraint(fields=["moment", "author"], name="one_aftercare_per_person"),
         )
+
+    def export_title(self, ctx: ExportContext) -> str:
+        moment = ctx.get(Moment, self.moment_id)
+        return f"Afterwards, the moment on {ctx.moment(moment.at)}" if moment else "Afterwards"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        feeling = self.plain.get("feeling")
+        lines = [
+            ("How it was", str(Feeling(feeling).label) if feeling in Feeling.values else ""),
+            ("A note", plain_words(self.plain.get("note"))),
+        ]
+        return [(label, words) for label, words in lines if words]
 
 
 class ClosenessSetting(models.Model):

@@ -7,9 +7,11 @@ key stays clear: kinds, cadences, dates and the kept/partly/missed result.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 
-from privacy.entries import EncryptedField, Entry
+from privacy.entries import EncryptedField, Entry, ExportContext, plain_words
 
 TITLE_MAX = 120
 DETAILS_MAX = 1000
@@ -86,6 +88,26 @@ class Commitment(Entry):
             "ends_on": self.ends_on.isoformat() if self.ends_on else None,
         }
 
+    def export_when(self) -> date:
+        return self.starts_on
+
+    def export_title(self, ctx: ExportContext) -> str:
+        title = ctx.quoted(self.plain.get("title"))
+        if self.kind != Kind.PROMISE:
+            return f"{Kind(self.kind).label}{': ' + title if title else ''}"
+        return f"Commitment: {title}" if title else "Commitment"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        until = f", until {ctx.day(self.ends_on)}" if self.ends_on else ""
+        lines = [
+            ("From", f"{ctx.day(self.starts_on)}{until}"),
+            ("Now", str(Status(self.status).label).lower()),
+            ("Details", plain_words(self.plain.get("details"))),
+        ]
+        if self.joint:
+            lines.append(("Kept by", "either of us"))
+        return [(label, words) for label, words in lines if words]
+
 
 class Schedule(models.Model):
     """A cadence from a date on. Changing a cadence adds a row from today; the past keeps
@@ -143,6 +165,25 @@ class Outcome(Entry):
             "result": self.result,
         }
 
+    @classmethod
+    def export_label(cls) -> str:
+        return "How each commitment went"
+
+    def export_when(self) -> date:
+        return self.on_date
+
+    def export_title(self, ctx: ExportContext) -> str:
+        commitment = ctx.get(Commitment, self.commitment_id)
+        title = ctx.quoted(commitment.plain.get("title")) if commitment else ""
+        return f"{Result(self.result).label}: {title or 'a commitment'}"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        lines = [
+            ("What got in the way", plain_words(self.plain.get("in_the_way"))),
+            ("What will change", plain_words(self.plain.get("will_change"))),
+        ]
+        return [(label, words) for label, words in lines if words]
+
 
 class Noticed(Entry):
     """The partner's side: "I noticed this", the evidence that effort was seen."""
@@ -163,6 +204,22 @@ class Noticed(Entry):
 
     def export_extra(self) -> dict[str, object]:
         return {"commitment": str(self.commitment_id), "on_date": self.on_date.isoformat()}
+
+    @classmethod
+    def export_label(cls) -> str:
+        return "Noticed"
+
+    def export_when(self) -> date:
+        return self.on_date
+
+    def export_title(self, ctx: ExportContext) -> str:
+        commitment = ctx.get(Commitment, self.commitment_id)
+        title = ctx.quoted(commitment.plain.get("title")) if commitment else ""
+        return f"Noticed: {title or 'a commitment'}"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        note = plain_words(self.plain.get("note"))
+        return [("", note)] if note else []
 
 
 # -- calendar feed --

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from privacy.entries import EncryptedField, Entry
+from privacy.entries import EncryptedField, Entry, ExportContext, plain_words
 
 TOPIC_MAX = 200
 WORDS_MAX = 2000
@@ -94,6 +94,27 @@ class Conversation(Entry):
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
         }
 
+    def export_title(self, ctx: ExportContext) -> str:
+        topic = ctx.quoted(self.plain.get("topic"))
+        return f"{Kind(self.kind).label}: {topic}" if topic else str(Kind(self.kind).label)
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        lines = [
+            ("Held", str(Mode(self.mode).label).lower()),
+            ("Finished", ctx.day(self.finished_at) if self.finished_at else ""),
+        ]
+        if not self.finished_at:
+            lines.append(("Where it was left", str(Stage(self.stage).label).lower()))
+        summary = self.plain.get("summary") or {}
+        if isinstance(summary, dict):
+            for person, words in (summary.get("heard") or {}).items():
+                who = ctx.subject(int(person)) if str(person).isdigit() else "one of us"
+                lines.append((f"What {who} felt heard about", plain_words(words)))
+            for person, items in (summary.get("will_do") or {}).items():
+                who = ctx.subject(int(person)) if str(person).isdigit() else "one of us"
+                lines.append((f"What {who} will do", plain_words(items)))
+        return [(label, words) for label, words in lines if words]
+
 
 class Said(models.TextChoices):
     ANCHOR = "anchor", "What the speaker wanted to say"
@@ -123,6 +144,20 @@ class Exchange(Entry):
     class Meta:
         ordering = ("created_at",)
 
+    @classmethod
+    def export_label(cls) -> str:
+        return "What was said in conversations"
+
+    def export_title(self, ctx: ExportContext) -> str:
+        conversation = ctx.get(Conversation, self.conversation_id)
+        topic = ctx.quoted(conversation.plain.get("topic")) if conversation else ""
+        where = f" ({topic}, round {self.round})" if topic else f" (round {self.round})"
+        return f"{Said(self.said).label}{where}"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        lines = [("Said by", ctx.name(self.by_id)), ("", plain_words(self.plain.get("words")))]
+        return [(label, words) for label, words in lines if words]
+
 
 class ItemState(models.TextChoices):
     WRITTEN = "written", "Written"
@@ -149,6 +184,16 @@ class Item(Entry):
 
     class Meta:
         ordering = ("created_at",)
+
+    @classmethod
+    def export_label(cls) -> str:
+        return "What each will do, from conversations"
+
+    def export_title(self, ctx: ExportContext) -> str:
+        return f"What {ctx.subject(self.owner_id)} will do: {ctx.quoted(self.plain.get('text'))}"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        return [("Now", str(ItemState(self.state).label).lower())]
 
 
 class WordingPreference(models.Model):

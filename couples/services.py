@@ -153,6 +153,49 @@ def pending_invite(invite_id: UUID | str | None) -> Invite | None:
         return None
 
 
+class Leaving:
+    """What joining someone else's space would leave behind for this person."""
+
+    NOTHING = "nothing"  # not in a space
+    UNUSED = "unused"  # a space of their own that no partner ever joined
+    ENDED = "ended"  # a space whose partner left
+
+
+def what_joining_leaves(user: User) -> str:
+    """Whether `user` may join another space, and what that leaves behind.
+
+    Only a space with a partner in it (or one still waiting for someone who joined) holds a
+    person back: a space whose partner left, or one nobody else ever joined, is no reason
+    to refuse a new invitation.
+    """
+    membership = current_membership(user)
+    if membership is None:
+        return Leaving.NOTHING
+    if membership.couple.ended_at is not None:
+        return Leaving.ENDED
+    others = Membership.objects.filter(couple_id=membership.couple_id).exclude(user_id=user.pk)
+    if not others.exists():
+        return Leaving.UNUSED
+    raise CoupleProblem(ALREADY_IN_SPACE)
+
+
+def _step_out_of_current_space(user: User) -> None:
+    """Close this person's part in a space they may leave for a new one (see above)."""
+    membership = current_membership(user)
+    if membership is None:
+        return
+    now = timezone.now()
+    membership.left_at = now
+    membership.save(update_fields=["left_at"])
+    couple = membership.couple
+    if couple.ended_at is None:
+        couple.ended_at = now
+        couple.save(update_fields=["ended_at"])
+    Invite.objects.filter(couple=couple, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+
+
 def check_invite(invite: Invite, user: User | None) -> None:
     """Raise the plain reason an invite can't be accepted (by `user`, if known)."""
     if invite.revoked_at is not None:
@@ -166,8 +209,7 @@ def check_invite(invite: Invite, user: User | None) -> None:
     if user is not None:
         if invite.created_by_id == user.pk:
             raise CoupleProblem(OWN_INVITE)
-        if current_membership(user):
-            raise CoupleProblem(ALREADY_IN_SPACE)
+        what_joining_leaves(user)
 
 
 @transaction.atomic
@@ -180,6 +222,9 @@ def accept_invite(user: User, invite_id: UUID | str, role: Role | str) -> Member
     claimed = Invite.objects.filter(pk=invite.pk, used_at__isnull=True, revoked_at__isnull=True)
     if claimed.update(used_at=timezone.now(), used_by=user) != 1:
         raise CoupleProblem(USED)
+    # The old space's key and entries stay with it: the new partner is only ever given the
+    # new space's key, and sees only what is shared in the new space.
+    _step_out_of_current_space(user)
     try:
         with transaction.atomic():
             return Membership.objects.create(couple=invite.couple, user=user, role=Role(role))

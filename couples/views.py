@@ -155,6 +155,7 @@ def accept(request: HtmxHttpRequest) -> HttpResponse:
         services.check_invite(invite, user)
     except services.CoupleProblem as problem:
         return render(request, "couples/join_problem.html", {"problem": problem}, status=409)
+    leaving = services.what_joining_leaves(user)
     form = RoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -164,4 +165,10 @@ def accept(request: HtmxHttpRequest) -> HttpResponse:
         request.session.pop(PENDING, None)
         messages.success(request, f"You and {invite.created_by.display_name} now share a space.")
         return redirect("today")
-    return render(request, "couples/accept.html", {"form": form, "inviter": invite.created_by})
+    context = {
+        "form": form,
+        "inviter": invite.created_by,
+        "leaves_ended_space": leaving == services.Leaving.ENDED,
+        "leaves_unused_space": leaving == services.Leaving.UNUSED,
+    }
+    return render(request, "couples/accept.html", context)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from privacy.entries import EncryptedField, Entry
+from privacy.entries import EncryptedField, Entry, ExportContext, plain_words
 
 BODY_MAX = 2000
 
@@ -16,3 +16,6 @@ class Note(Entry):
         ordering = ("-created_at",)
         indexes = (models.Index(fields=["author", "-created_at"]),)
         verbose_name = "note"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        return [("", plain_words(self.plain.get("body")))]

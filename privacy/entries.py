@@ -14,13 +14,16 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
-from typing import Any, ClassVar, Self
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar, Self, TypeVar
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from couples.models import Membership
@@ -80,6 +83,73 @@ class EntryQuerySet(models.QuerySet[Any]):
         return self.filter(author_id=user.pk)
 
 
+E = TypeVar("E", bound="Entry")
+
+
+@dataclass
+class ExportContext:
+    """What an entry may look up to describe itself in plain words in the readable export:
+    the other entries of the same export (a commitment's title for its outcomes, say), and
+    people's names. Only entries already in this person's export are ever looked up."""
+
+    user: User
+    entries: list[Entry] = field(default_factory=list)
+    names: dict[int, str] = field(default_factory=dict)
+    _index: dict[tuple[str, str], dict[Any, list[Entry]]] = field(default_factory=dict)
+
+    def where(self, model: type[E], attr: str, value: Any) -> list[E]:
+        key = (model._meta.label, attr)
+        if key not in self._index:
+            index: dict[Any, list[Entry]] = {}
+            for entry in self.entries:
+                if isinstance(entry, model):
+                    index.setdefault(str(getattr(entry, attr)), []).append(entry)
+            self._index[key] = index
+        return self._index[key].get(str(value), [])  # type: ignore[return-value]
+
+    def get(self, model: type[E], pk: Any) -> E | None:
+        found = self.where(model, "pk", pk)
+        return found[0] if found else None
+
+    def name(self, user_id: int | None) -> str:
+        if user_id == self.user.pk:
+            return "me"
+        return self.names.get(user_id or 0, "my former partner")
+
+    def subject(self, user_id: int | None) -> str:
+        """The name as the subject of a sentence: "I" for this person."""
+        return "I" if user_id == self.user.pk else self.name(user_id)
+
+    @staticmethod
+    def day(value: date | datetime | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = timezone.localtime(value)
+        return date_format(value, "j F Y")
+
+    @staticmethod
+    def moment(value: datetime | None) -> str:
+        return date_format(timezone.localtime(value), "j F Y, H:i") if value else ""
+
+    @staticmethod
+    def quoted(text: Any) -> str:
+        return f"\u201c{text}\u201d" if text else ""
+
+
+def plain_words(value: Any) -> str:
+    """A decrypted value as a person would write it: never `None`, a list or a dict."""
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(plain_words(v) for v in value if plain_words(v))
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {plain_words(v)}" for k, v in value.items() if plain_words(v))
+    return str(value)
+
+
 class Entry(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -132,6 +202,31 @@ class Entry(models.Model):
     def export_extra(self) -> dict[str, Any]:
         """Clear (unencrypted) fields worth keeping in an export, such as a date."""
         return {}
+
+    # The readable export (Markdown). Each kind says, in plain words, when it happened, what
+    # it is, and what it holds; the defaults below already avoid raw keys and `None`.
+    def export_when(self) -> date | datetime:
+        return self.created_at
+
+    def export_title(self, ctx: ExportContext) -> str:
+        return str(self._meta.verbose_name).capitalize()
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        """(label, words) pairs; an empty label is a paragraph of the entry's own text."""
+        lines = []
+        for name in self.encrypted_field_names():
+            words = plain_words(self.plain.get(name))
+            if words:
+                label = name.replace("_", " ").capitalize()
+                lines.append((label, words))
+        return lines
+
+    def export_visibility(self, ctx: ExportContext) -> str:
+        if self.SEALED_FROM_PARTNER:
+            return "never shown to my partner"
+        if self.author_id != ctx.user.pk:
+            return f"shared with me by {ctx.name(self.author_id)}"
+        return "shared with my partner" if self.is_shared else "only me"
 
     @property
     def is_shared(self) -> bool:

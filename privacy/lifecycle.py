@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.db import transaction
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from couples import services as couples
-from privacy.entries import Entry, entry_models, reveal
+from privacy.entries import Entry, ExportContext, entry_models, reveal
 from privacy.keyring import Keyring
 
 
@@ -35,14 +35,25 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def build_export(user: User, ring: Keyring) -> dict[str, Any]:
+def _collect(user: User, ring: Keyring) -> list[tuple[type[Entry], list[Entry]]]:
+    """Every kind, with the entries this person may see: their own, and what is shared with
+    them now (the one reading rule, `visible_to`, decides)."""
+    kinds = []
+    for model in entry_models():
+        visible = model.objects.visible_to(user).select_related("author").order_by("created_at")
+        kinds.append((model, reveal(list(visible), ring)))
+    return kinds
+
+
+def build_export(
+    user: User, ring: Keyring, kinds: list[tuple[type[Entry], list[Entry]]] | None = None
+) -> dict[str, Any]:
     """Everything this person wrote, plus what their partner shares with them now."""
     mine: dict[str, list[dict[str, Any]]] = {}
     shared_with_me: dict[str, list[dict[str, Any]]] = {}
-    for model in entry_models():
+    for model, entries in kinds if kinds is not None else _collect(user, ring):
         label = model.export_label()
-        visible = model.objects.visible_to(user).select_related("author").order_by("created_at")
-        for entry in reveal(list(visible), ring):
+        for entry in entries:
             own = entry.author_id == user.pk
             (mine if own else shared_with_me).setdefault(label, []).append(_describe(entry, own))
     partner = couples.partner_of(user)
@@ -56,43 +67,82 @@ def build_export(user: User, ring: Keyring) -> dict[str, Any]:
     }
 
 
-def export_markdown(data: dict[str, Any]) -> str:
-    lines = [
-        f"# Tending export for {data['person']['name']}",
-        "",
-        f"Made {data['exported_at']}.",
-        "",
-    ]
-    for heading, groups in (
-        ("What I wrote", data["my_entries"]),
-        ("Shared with me", data["shared_with_me"]),
-    ):
-        lines += [f"## {heading}", ""]
-        if not groups:
-            lines += ["Nothing yet.", ""]
-        for label, items in groups.items():
-            lines += [f"### {label}", ""]
-            for item in items:
-                who = "" if item["author"] == "me" else f" by {item['author']}"
-                state = "shared" if item["shared"] else "private"
-                lines.append(f"- {item['created_at'][:16].replace('T', ' ')}{who} ({state})")
-                if not item["readable"]:
-                    lines.append(
-                        "  - (can no longer be opened: written under a key that was reset)"
-                    )
-                for name, value in item["fields"].items():
-                    text = str(value).replace("\n", "\n    ")
-                    lines.append(f"  - {name}: {text}")
-            lines.append("")
+def _sort_key(entry: Entry) -> datetime:
+    when = entry.export_when()
+    if not isinstance(when, datetime):
+        when = datetime.combine(when, time.min, tzinfo=UTC)
+    return when
+
+
+def _entry_markdown(entry: Entry, ctx: ExportContext) -> list[str]:
+    when = entry.export_when()
+    dated = ctx.moment(when) if isinstance(when, datetime) else ctx.day(when)
+    title = _one_line(entry.export_title(ctx))
+    head = f"- **{dated} \u00b7 {title}** ({entry.export_visibility(ctx)})"
+    if entry.unreadable:
+        return [
+            head,
+            "  - This can no longer be opened: it was written under a key that was reset.",
+        ]
+    if entry.waiting:
+        return [head, "  - This opens once the couple key reaches this account."]
+    lines = [head]
+    for label, words in entry.export_lines(ctx):
+        body = _indent(words)
+        lines.append(f"  - {label}: {body}" if label else f"  - {body}")
+    return lines
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _indent(text: str) -> str:
+    return text.strip().replace("\r\n", "\n").replace("\n", "\n    ")
+
+
+def export_markdown(user: User, kinds: list[tuple[type[Entry], list[Entry]]]) -> str:
+    """The same entries as the JSON, for a person to read: every kind in plain words,
+    grouped, dated in their own time zone, oldest first."""
+    partner = couples.partner_of(user)
+    every = [entry for _, entries in kinds for entry in entries]
+    names = {e.author_id: e.author.display_name for e in every if e.author_id != user.pk}
+    ctx = ExportContext(user=user, entries=every, names=names)
+    with timezone.override(user.time_zone):
+        lines = [
+            f"# Tending: what {user.display_name} wrote",
+            "",
+            f"Downloaded on {ctx.moment(timezone.now())} ({user.time_zone}).",
+            "",
+            "Everything you wrote in Tending, and what "
+            + (f"{partner.display_name} shares" if partner else "your partner shared")
+            + " with you now. The same entries, complete, are in tending-export.json.",
+            "",
+        ]
+        for heading, own in (("What I wrote", True), ("Shared with me", False)):
+            lines += [f"## {heading}", ""]
+            empty = True
+            for model, entries in kinds:
+                chosen = [e for e in entries if (e.author_id == user.pk) == own]
+                if not chosen:
+                    continue
+                empty = False
+                lines += [f"### {model.export_label()}", ""]
+                for entry in sorted(chosen, key=_sort_key):
+                    lines += _entry_markdown(entry, ctx)
+                lines.append("")
+            if empty:
+                lines += ["Nothing here.", ""]
     return "\n".join(lines)
 
 
 def export_zip(user: User, ring: Keyring) -> bytes:
-    data = build_export(user, ring)
+    kinds = _collect(user, ring)
+    data = build_export(user, ring, kinds)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("tending-export.json", json.dumps(data, indent=2, ensure_ascii=False))
-        archive.writestr("tending-export.md", export_markdown(data))
+        archive.writestr("tending-export.md", export_markdown(user, kinds))
     return buffer.getvalue()
 
 

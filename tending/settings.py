@@ -74,6 +74,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tending.urls"
 WSGI_APPLICATION = "tending.wsgi.application"
 
+# Text limits are stated, never enforced by the browser cutting a paste (tending/forms.py).
+FORM_RENDERER = "tending.forms.TendingFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -100,14 +103,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Django's checks, in our words (tending/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tending.passwords.SimilarityValidator"},
+    {"NAME": "tending.passwords.LengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "tending.passwords.CommonValidator"},
+    {"NAME": "tending.passwords.NumericValidator"},
 ]
 
 # Failed sign-ins allowed per (account, address) pair, and per address alone, in the window.

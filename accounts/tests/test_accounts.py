@@ -119,25 +119,38 @@ def test_production_settings_hash_passwords_with_argon2_first() -> None:
             "email",
             "This email can't be used for a new account. If it's yours, sign in instead.",
         ),
-        ({"display_name": ""}, "display_name", "This field is required."),
-        ({"display_name": "    "}, "display_name", "This field is required."),
+        ({"display_name": ""}, "display_name", "Please add the name your partner knows you by."),
+        (
+            {"display_name": "    "},
+            "display_name",
+            "Please add the name your partner knows you by.",
+        ),
         (
             {"display_name": "x" * 61},
             "display_name",
-            "Ensure this value has at most 60 characters (it has 61).",
+            "This is 61 characters; the limit here is 60. "
+            "Nothing was cut: shorten it a little and save again.",
         ),
         (
             {"password": "short pw"},
             "password",
-            "This password is too short. It must contain at least 10 characters.",
+            "Please use at least 10 characters; a few words together work well.",
         ),
-        ({"password": "qwertyuiop"}, "password", "This password is too common."),
+        (
+            {"password": "qwertyuiop"},
+            "password",
+            "Many people use this password, so it's easy to guess. Please choose another.",
+        ),
         (
             {"time_zone": "Mars/Olympus_Mons"},
             "time_zone",
-            "Select a valid choice. Mars/Olympus_Mons is not one of the available choices.",
+            "Please choose one of the options shown.",
         ),
-        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
+        (
+            {"email": "not-an-email"},
+            "email",
+            "Please check the email address; it doesn't look complete.",
+        ),
     ],
 )
 @pytest.mark.django_db
@@ -340,11 +353,17 @@ def test_settings_update_name_and_time_zone(cast: Cast) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"display_name": "Alicia", "time_zone": "Nowhere/Special"}, "Select a valid choice."),
-        ({"display_name": "   ", "time_zone": "Asia/Tokyo"}, "This field is required."),
+        (
+            {"display_name": "Alicia", "time_zone": "Nowhere/Special"},
+            "Please choose one of the options shown.",
+        ),
+        (
+            {"display_name": "   ", "time_zone": "Asia/Tokyo"},
+            "Please add the name your partner knows you by.",
+        ),
         (
             {"display_name": "y" * 61, "time_zone": "Asia/Tokyo"},
-            "Ensure this value has at most 60 characters",
+            "This is 61 characters; the limit here is 60. Nothing was cut",
         ),
     ],
 )
@@ -378,7 +397,7 @@ def test_password_change_refuses_a_wrong_old_password(cast: Cast) -> None:
         },
     )
     assert response.status_code == 200
-    assert "Your old password was entered incorrectly" in text(response)
+    assert "That isn't your current password. Nothing has changed." in text(response)
     alice = User.objects.get(pk=cast.alice.user.pk)
     assert alice.check_password(PASSWORD)
     assert signed_in_as(other) == alice.pk

@@ -129,7 +129,7 @@ def test_the_check_in_page_asks_three_scales_the_options_and_a_few_words(cast: C
         assert radios == [str(v) for v in values]
     for value, label in HardDay.choices:
         assert f'value="{value}"' in html and label in html
-    assert 'name="words"' in html and 'maxlength="500"' in html
+    assert 'name="words"' in html and 'data-limit="500"' in html and "Up to 500 characters." in html
     assert "Share this check-in with Bob" in html
     assert checked(html, "shared") == []  # private by default
     # No score, no streak, no urging.

@@ -301,7 +301,9 @@ def test_bad_input_is_explained_and_nothing_is_made(
 def test_a_field_error_is_tied_to_its_field(cast: Cast) -> None:
     html = page(cast.alice.client.post(NEW, new_data(title="")))
     assert 'aria-invalid="true"' in html
-    assert re.search(r'<input[^>]*aria-describedby="id_title_helptext id_title_error"', html)
+    assert re.search(
+        r'<input[^>]*aria-describedby="id_title_helptext id_title_error id_title_limit"', html
+    )
     assert 'id="id_title_error"' in html and 'href="#id_title"' in html
     weekly = page(cast.alice.client.post(NEW, new_data(cadence="weekly")))
     assert '<fieldset id="id_weekdays" aria-describedby="id_weekdays_error">' in weekly

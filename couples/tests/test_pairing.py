@@ -518,7 +518,7 @@ def test_change_role_with_htmx_returns_only_the_form(cast: Cast) -> None:
 def test_an_invalid_role_changes_nothing(cast: Cast) -> None:
     response = cast.bob.client.post(COUPLE, {"role": "boss"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert "Select a valid choice." in text(response)
+    assert "Please choose one of the options shown." in text(response)
     assert "Saved." not in text(response)
     assert Membership.objects.current().get(user=cast.bob.user).role == Role.HURT
 
@@ -598,3 +598,72 @@ def test_a_person_is_never_in_two_current_spaces(cast: Cast) -> None:
         couple=other, user=cast.alice.user, role=Role.BOTH, left_at=timezone.now()
     )
     assert Membership.objects.filter(user=cast.alice.user).count() == 2
+
+
+# --- Joining again after a partner left (issue 13, bug 2) -------------------------------------
+
+
+def test_the_one_who_was_left_can_join_a_new_invitation(cast: Cast) -> None:
+    cast.bob.client.post("/notes/", {"body": "bob shared words in the old space", "shared": "on"})
+    cast.alice.client.post(LEAVE, {"password": PASSWORD})
+    old = Membership.objects.current().get(user=cast.bob.user)
+    assert old.couple.ended_at is not None
+
+    # Us offers a way on: join with a code, or open a new space.
+    us = text(cast.bob.client.get(COUPLE))
+    assert f'href="{JOIN_CODE}"' in us and f'action="{START_OVER}"' in us
+    assert f'href="{JOIN_CODE}"' in text(cast.bob.client.get(TODAY))
+
+    # Erin, someone new, invites him; he types the code.
+    cast.erin.client.post(START, {"role": "hurt"})
+    _, code = make_invite(cast.erin.client)
+    assert cast.bob.client.post(JOIN_CODE, {"code": code})["Location"] == ACCEPT
+    page = cast.bob.client.get(ACCEPT)
+    assert page.status_code == 200
+    words = text(page)
+    assert "What happens to your old couple space" in words
+    assert "Nothing from your old space is shown to" in words
+    assert "/account/export/" in words
+
+    response = cast.bob.client.post(ACCEPT, {"role": "repairing"})
+    assert response.status_code == 302
+    assert current_couple(cast.bob.user) == current_couple(cast.erin.user)
+    assert Membership.objects.get(pk=old.pk).left_at is not None
+
+    # The new partner gets the new space's key only, and never the old shared words.
+    from privacy.models import CoupleKeyCopy
+
+    cast.erin.client.get(TODAY)  # hands the new couple key to bob
+    assert not CoupleKeyCopy.objects.filter(couple_id=old.couple_id, user=cast.erin.user).exists()
+    assert "bob shared words" not in text(cast.erin.client.get("/notes/"))
+    # ...while Bob still reads his own.
+    assert "bob shared words in the old space" in text(cast.bob.client.get("/notes/"))
+
+
+def test_opening_a_new_space_first_does_not_stop_joining(cast: Cast) -> None:
+    cast.alice.client.post(LEAVE, {"password": PASSWORD})
+    assert cast.bob.client.post(START_OVER).status_code == 302
+    unused = Membership.objects.current().get(user=cast.bob.user)
+    make_invite(cast.bob.client)
+
+    cast.alice.client.post(START, {"role": "hurt"})
+    token, _ = make_invite(cast.alice.client)
+    assert cast.bob.client.get(f"/join/{token}/")["Location"] == ACCEPT
+    page = cast.bob.client.get(ACCEPT)
+    assert page.status_code == 200
+    assert "which no one has joined, closes" in text(page)
+    assert cast.bob.client.post(ACCEPT, {"role": "both"}).status_code == 302
+
+    assert current_couple(cast.bob.user) == current_couple(cast.alice.user)
+    closed = CoupleSpace.objects.get(pk=unused.couple_id)
+    assert closed.ended_at is not None
+    assert not Invite.objects.filter(couple=closed, revoked_at__isnull=True, used_at__isnull=True)
+
+
+def test_someone_with_a_partner_still_cannot_join_elsewhere(cast: Cast) -> None:
+    cast.erin.client.post(START, {"role": "hurt"})
+    token, _ = make_invite(cast.erin.client)
+    before = snapshot()
+    cast.bob.client.get(f"/join/{token}/")
+    assert cast.bob.client.post(ACCEPT, {"role": "both"}).status_code == 409
+    assert snapshot() == before

@@ -156,7 +156,7 @@ def test_the_export_holds_ones_own_entries_and_what_is_shared_with_one_now(cast:
     assert exported_bodies(data, "my_entries") == {mine_private, mine_shared}
     assert exported_bodies(data, "shared_with_me") == {theirs_shared}
     assert theirs_private not in everything
-    markdown = everything.split("\n# Tending export", 1)[1]
+    markdown = everything.split("\n# Tending: what Alice wrote", 1)[1]
     for text in (mine_private, mine_shared, theirs_shared):
         assert text in markdown
 

@@ -14,6 +14,7 @@ from couples.models import CoupleSpace, Membership, Role
 from tests.browser.conftest import (
     NewContext,
     check_a11y,
+    pair_through_pages,
     pass_recovery_code,
     screenshot,
     sign_up,
@@ -257,3 +258,59 @@ def test_sign_in_works_with_the_keyboard_alone(new_context: NewContext, site: st
     page.wait_for_url(f"{site}/")
     heading(page, "Today")
     check_a11y(page)
+
+
+def test_the_one_who_was_left_joins_a_new_space(new_context: NewContext, site: str) -> None:
+    """Issue 13, bug 2: alice leaves, opens a new space and invites bob again; he joins."""
+    alice, bob = pair_through_pages(new_context, site, PASSWORD)
+
+    alice.goto("/couple/leave/")
+    alice.get_by_label("Your password").fill(PASSWORD)
+    with alice.expect_navigation():
+        alice.get_by_role("button", name="Leave the couple space").click()
+    today_card(alice, "Hello, Alice")
+
+    # Bob is on his own; Us offers the way on.
+    bob.goto("/")
+    today_card(bob, "You're on your own here now")
+    check_a11y(bob)
+    bob.get_by_role("navigation", name="Main").get_by_role("link", name="Us").click()
+    heading(bob, "Us")
+    expect(bob.get_by_role("link", name="Join with a code")).to_be_visible()
+    expect(bob.get_by_role("button", name="Open a new couple space")).to_be_visible()
+    check_a11y(bob)
+    screenshot(bob, "us-after-partner-left")
+
+    # Alice starts again and invites him.
+    with alice.expect_navigation():
+        alice.get_by_role("button", name="Start our couple space").click()
+    with alice.expect_navigation():
+        alice.get_by_role("button", name="Make an invitation").click()
+    link = alice.locator("#invite_link").input_value()
+
+    bob.goto(link)
+    bob.wait_for_url("**/join/accept/")
+    heading(bob, "Join Alice")
+    expect(bob.get_by_role("heading", name="What happens to your old couple space")).to_be_visible()
+    expect(bob.get_by_role("link", name="download your entries")).to_be_visible()
+    check_a11y(bob)
+    screenshot(bob, "join-again-confirmation")
+    bob.get_by_label("I was hurt").check()
+    with bob.expect_navigation():
+        bob.get_by_role("button", name="Join Alice and close my old space").click()
+    today_card(bob, "You and Alice")
+    check_a11y(bob)
+
+    alice.goto("/")
+    today_card(alice, "You and Bob")
+    # The avatar stays a circle beside a long right-to-left name (bug 11).
+    User.objects.filter(email="bob@example.test").update(
+        display_name="ליאור" + "בןדודאלמוגשושנה" * 4
+    )
+    alice.reload()
+    box = alice.locator(".pair .avatar").bounding_box()
+    assert box is not None and abs(box["width"] - box["height"]) < 1
+    check_a11y(alice)
+    assert Membership.objects.current().get(user__email="bob@example.test").couple_id == (
+        Membership.objects.current().get(user__email="alice@example.test").couple_id
+    )

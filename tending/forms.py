@@ -1,0 +1,88 @@
+"""Project-wide form behaviour: stated text limits that never cut, and messages in our voice.
+
+A browser's `maxlength` silently drops whatever is pasted past the limit. Tending never
+drops words without saying so: every limited field is rendered without `maxlength`, with
+`data-limit` and a line that states the limit (so it's said even without JavaScript).
+`static/tending/limits.js` turns that line into a live "n of max" count. The form's own
+max-length check then refuses over-long text with a clear message, and the bound form
+keeps every character for the person to shorten.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import validators
+from django.forms import fields
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+# The words a field with no message of its own says. Each form may still say it better.
+REQUIRED = "Please fill this in."
+MESSAGES: dict[type[fields.Field], dict[str, str]] = {
+    fields.Field: {"required": REQUIRED},
+    fields.CharField: {},
+    fields.IntegerField: {"invalid": "Please use a whole number here."},
+    fields.FloatField: {"invalid": "Please use a number here."},
+    fields.DecimalField: {"invalid": "Please use a number here."},
+    fields.DateField: {"invalid": "Please choose a date (like 2026-03-14)."},
+    fields.TimeField: {"invalid": "Please choose a time (like 08:30)."},
+    fields.DateTimeField: {"invalid": "Please choose a day and a time."},
+    fields.ChoiceField: {"invalid_choice": "Please choose one of the options shown."},
+    fields.MultipleChoiceField: {
+        "invalid_choice": "Please choose from the options shown.",
+        "invalid_list": "Please choose from the options shown.",
+    },
+    fields.UUIDField: {"invalid": "This form is out of date. Please reload the page."},
+    fields.BooleanField: {"required": REQUIRED},
+}
+TOO_LONG = (
+    "This is %(show_value)d characters; the limit here is %(limit_value)d. "
+    "Nothing was cut: shorten it a little and save again."
+)
+TOO_SHORT = "This needs at least %(limit_value)d characters; it has %(show_value)d."
+
+
+def use_our_words() -> None:
+    """Replace Django's stock messages ("This field is required.") once, at start-up."""
+    for field_class, messages in MESSAGES.items():
+        field_class.default_error_messages.update(messages)
+    validators.MaxLengthValidator.message = TOO_LONG
+    validators.MinLengthValidator.message = TOO_SHORT
+    validators.EmailValidator.message = "Please check the email address; it doesn't look complete."
+    validators.MaxValueValidator.message = "Please choose %(limit_value)s or less."
+    validators.MinValueValidator.message = "Please choose %(limit_value)s or more."
+
+
+def limit_note(field_id: str, limit: int) -> SafeString:
+    return format_html(
+        '<span class="limit" id="{}_limit" data-limit-note>Up to {} characters.</span>',
+        field_id,
+        f"{limit:,}",
+    )
+
+
+class TendingFormRenderer(DjangoTemplates):
+    """Django's renderer, except that a text limit is stated instead of enforced by cutting."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        widget = context.get("widget")
+        attrs = widget.get("attrs") if isinstance(widget, dict) else None
+        if (
+            not isinstance(widget, dict)
+            or not attrs
+            or "maxlength" not in attrs
+            or widget.get("is_hidden")
+            or widget.get("type") in ("email", "password")  # a typo'd address isn't "too long"
+        ):
+            return super().render(template_name, context, request)
+        attrs = dict(attrs)
+        limit = int(attrs.pop("maxlength"))
+        attrs["data-limit"] = str(limit)
+        field_id = str(attrs.get("id") or widget.get("name", ""))
+        described = [*str(attrs.get("aria-describedby", "")).split(), f"{field_id}_limit"]
+        attrs["aria-describedby"] = " ".join(described)
+        context = {**context, "widget": {**widget, "attrs": attrs}}
+        rendered = super().render(template_name, context, request)
+        return mark_safe(rendered + limit_note(field_id, limit))  # noqa: S308 (both parts escaped)
