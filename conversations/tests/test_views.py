@@ -596,12 +596,32 @@ def test_the_wording_aid_hints_and_can_be_turned_off(cast: Cast) -> None:
     )
 
     back = client.post(
-        reverse("conversations:wording_setting"),
-        {"on": "on", "back": "https://elsewhere.test/"},
+        reverse("conversations:wording_setting"), {"on": "on", "back": "/conversations/"}
     )
-    assert back.status_code == 302 and back["Location"] == reverse("conversations:index")
+    assert back.status_code == 302 and back["Location"] == "/conversations/"
     assert services.wording_aid_on(cast.alice.user)
     assert client.post(reverse("conversations:wording_setting"), {"on": "maybe"}).status_code == 302
+
+
+@pytest.mark.parametrize("back", ["NaN", "https://elsewhere.test/", "//elsewhere.test/", "today"])
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_back_link_that_is_not_a_local_page_changes_nothing(
+    cast: Cast, back: str, htmx: bool
+) -> None:
+    """Issue 13, bug 12: `back=NaN` was a 500, after saving the setting."""
+    client = cast.alice.client
+    url = reverse("conversations:wording_setting")
+    response = client.post(url, {"on": "off", "back": back}, headers=HTMX if htmx else {})
+    assert services.wording_aid_on(cast.alice.user)
+    if htmx:
+        assert response.status_code == 400
+        assert "isn't one of Tending's pages; nothing changed" in plain(response)
+        assert "Wording suggestions: on" in plain(response)
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("conversations:index")
+        page = plain(client.get(response["Location"]))
+        assert "isn't one of Tending's pages; nothing changed" in page
 
 
 def test_the_room_offers_the_aid_only_when_it_is_on(cast: Cast) -> None:

@@ -20,7 +20,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -37,7 +36,7 @@ from conversations.views.start import (
 from couples import services as couples
 from privacy.access import visible_or_404
 from privacy.keyring import Keyring, keyring_for
-from tending.http import HtmxHttpRequest, signed_in_user
+from tending.http import HtmxHttpRequest, local_path, signed_in_user
 
 POLL_MS = 1500  # the partner's screen follows within about this long
 RESTING_POLL_MS = 5000
@@ -556,29 +555,43 @@ def wording(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-def _back(request: HtmxHttpRequest) -> str:
+BAD_BACK = "That link back isn't one of Tending's pages; nothing changed."
+NOT_A_CHOICE = "That choice isn't one Tending offers; nothing changed."
+
+
+def _back(request: HtmxHttpRequest) -> str | None:
+    """Where to return after the setting: a page of this site, or None when the form
+    named something else (a bare word, another site)."""
     back = request.POST.get("back", "")
-    if back and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return back
-    return reverse("conversations:index")
+    if not back:
+        return reverse("conversations:index")
+    return local_path(back, request)
 
 
 @require_POST
 def wording_setting(request: HtmxHttpRequest) -> HttpResponse:
+    """Switch the wording aid on or off. Anything odd in the form (the choice or the page
+    to return to) changes nothing and says so."""
     user = signed_in_user(request)
     on = request.POST.get("on")
-    if on not in {"on", "off"}:
+    back = _back(request)
+    problem = NOT_A_CHOICE if on not in {"on", "off"} else BAD_BACK if back is None else ""
+    if problem:
         if request.htmx:
-            context = {"wording_on": services.wording_aid_on(user), "back": _back(request)}
-            context["problem"] = "That choice isn't one Tending offers; nothing changed."
-            return render(request, "conversations/wording_toggle.html", context, status=400)
-        messages.error(request, "That choice isn't one Tending offers; nothing changed.")
-        return redirect(_back(request))
+            context = {
+                "wording_on": services.wording_aid_on(user),
+                "back": back or reverse("conversations:index"),
+                "problem": problem,
+            }
+            response = render(request, "conversations/wording_toggle.html", context, status=400)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+        messages.error(request, problem)
+        return redirect(back or reverse("conversations:index"))
+    assert back is not None
     services.set_wording_aid(user, on == "on")
     if request.htmx:
-        context = {"wording_on": on == "on", "back": _back(request), "saved": True}
+        context = {"wording_on": on == "on", "back": back, "saved": True}
         response = render(request, "conversations/wording_toggle.html", context)
         patch_vary_headers(response, ["HX-Request"])
         return response
@@ -586,4 +599,4 @@ def wording_setting(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, "Wording suggestions are on.")
     else:
         messages.info(request, "Wording suggestions are off. You can turn them on again here.")
-    return redirect(_back(request))
+    return redirect(back)
