@@ -746,6 +746,10 @@ def test_the_room_offers_the_aid_only_when_it_is_on(cast: Cast) -> None:
     wording = reverse("conversations:wording")
     page = text(cast.alice.client.get(url))
     assert f'hx-post="{wording}"' in page and 'data-keep="tending:' in page
+    # Issue 13: the hints sat under the box and its help, hidden by the phone's keyboard.
+    # They come just above the box, after its label, and are read out politely.
+    hints = page.index('<div id="cv-hints-words" class="cv-hints" aria-live="polite">')
+    assert page.index('<label for="cv-words">') < hints < page.index('<textarea id="cv-words"')
     services.set_wording_aid(cast.alice.user, False)
     assert f'hx-post="{wording}"' not in text(cast.alice.client.get(url))
 

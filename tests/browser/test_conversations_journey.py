@@ -237,7 +237,7 @@ def test_a_weekly_conversation_on_two_phones_with_a_pause_ending_in_two_commitme
     expect(bob.locator("#stage textarea")).to_have_count(0)  # nothing to tap or type yet
     expect(bob.locator("#stage .cv-listen")).to_contain_text("what matters to Alice")
 
-    # 5. Alice types a few anchor words; the wording aid notices "you always", under her box.
+    # 5. Alice types a few anchor words; the wording aid notices "you always", above her box.
     anchor = alice.get_by_label("A few words to anchor what you say")
     type_into(anchor, ALICE_ANCHOR)
     hints = alice.locator("#cv-hints-words")
@@ -245,6 +245,11 @@ def test_a_weekly_conversation_on_two_phones_with_a_pause_ending_in_two_commitme
     expect(hints).to_contain_text("You could try")
     expect(hints).to_contain_text("I feel \u2026 about \u2026 and I need \u2026")
     expect(hints).to_contain_text("Only a suggestion")
+    # Where she is looking, also with the keyboard open: right above her box, read politely.
+    expect(hints).to_have_attribute("aria-live", "polite")
+    above, box = hints.bounding_box(), anchor.bounding_box()
+    assert above is not None and box is not None
+    assert above["y"] + above["height"] <= box["y"] + 1
     photograph(alice, "03-speaking-alice-wording-aid")
     # Nothing of it reaches Bob, even after his screen has asked for news again.
     with bob.expect_response(lambda r: "/state/" in r.url):
