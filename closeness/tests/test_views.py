@@ -385,8 +385,8 @@ def test_my_answers_are_grouped_by_tier_in_sections_that_open_and_close(cast: Ca
     data = form_answers({"b-kiss": "perhaps"})
     response = cast.alice.client.post(MINE, data)
     assert response.status_code == 400
-    tiers = dict(re.findall(r'<details class="cl-tier" id="tier-(\w+)"( open)?>', text(response)))
-    assert tiers["sensual"] == " open" and tiers["affection"] == ""
+    opened = dict(re.findall(r'<details class="cl-tier" id="tier-(\w+)"( open)?>', text(response)))
+    assert opened["sensual"] == " open" and opened["affection"] == ""
 
 
 def test_a_paused_page_is_the_same_whoever_paused_and_whatever_was_said(cast: Cast) -> None:
