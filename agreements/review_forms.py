@@ -31,6 +31,7 @@ class ReviewItem:
 
     agreement: Agreement
     title: str
+    stepped_back_by: str = ""  # "You" or the partner's name, as this reader sees it
 
     @property
     def stepped_back(self) -> bool:

@@ -205,7 +205,10 @@ def test_an_agreement_stepped_back_from_can_be_the_topic(cast: Cast) -> None:
     agreement.refresh_from_db()
     agreements.step_back(bob, agreement)
     page = plain(cast.alice.client.get(reverse("conversations:index")))
-    assert "stepped back from: \u201cPhones away at dinner\u201d" in page
+    # Named as the agreement pages name it (issue 13: "one of you" / "someone").
+    assert "An agreement Bob stepped back from: \u201cPhones away at dinner\u201d" in page
+    bobs = plain(cast.bob.client.get(reverse("conversations:index")))
+    assert "An agreement you stepped back from: \u201cPhones away at dinner\u201d" in bobs
     conversation = begin_page(cast.alice.client, kind=Kind.TOPIC, about=f"agreement:{agreement.pk}")
     assert conversation.agreement_id == agreement.pk
     room = plain(cast.bob.client.get(reverse("conversations:room", args=[conversation.pk])))

@@ -28,11 +28,11 @@ from conversations import wording as wording_aid
 from conversations.forms import ActForm
 from conversations.models import ITEM_MAX, WORDS_MAX, Conversation, Mode, Said, Stage
 from conversations.views.start import (
-    agreement_title,
     by_person,
     concern_label,
     conversation_title,
     names_for,
+    stepped_back_label,
 )
 from couples import services as couples
 from privacy.access import visible_or_404
@@ -349,10 +349,7 @@ def _agenda(ring: Keyring, s: Screen) -> None:
         s.topic = str(s.conversation.plain.get("topic") or "")
     found = services.agenda(ring, s.conversation)
     s.prompts = [words for _, words in found.prompts]
-    s.waiting = [
-        f"An agreement one of you stepped back from: \u201c{agreement_title(a)}\u201d"
-        for a in found.stepped_back
-    ]
+    s.waiting = [stepped_back_label(a, s.me, s.partner) for a in found.stepped_back]
     if found.topics:
         s.waiting += [concern_label(c, s.me, s.partner) for c in found.topics]
     if s.partner is None:

@@ -58,6 +58,15 @@ def agreement_title(agreement: Agreement) -> str:
     return "an agreement"
 
 
+def stepped_back_label(agreement: Agreement, user: User, partner: User | None) -> str:
+    """Who stepped back, named as the agreement pages name them."""
+    if agreement.stepped_back_by_id == user.pk:
+        who = "you"
+    else:
+        who = partner.display_name if partner is not None else "your partner"
+    return f"An agreement {who} stepped back from: \u201c{agreement_title(agreement)}\u201d"
+
+
 def concern_label(concern: Concern, user: User, partner: User | None) -> str:
     title = agreement_title(concern.agreement)
     if concern.author_id == user.pk:
@@ -90,13 +99,7 @@ def waiting_for_conversation(ring: Keyring, partner: User | None) -> list[Waitin
     stepped = agreements.reveal_agreements(ring, agreements.needing_conversation(user))
     concerns = list(agreements.open_topics(user))
     agreements.reveal_agreements(ring, [c.agreement for c in concerns])
-    found = [
-        Waiting(
-            f"agreement:{a.pk}",
-            f"An agreement one of you stepped back from: \u201c{agreement_title(a)}\u201d",
-        )
-        for a in stepped
-    ]
+    found = [Waiting(f"agreement:{a.pk}", stepped_back_label(a, user, partner)) for a in stepped]
     found += [Waiting(f"concern:{c.pk}", concern_label(c, user, partner)) for c in concerns]
     return found
 
