@@ -374,8 +374,10 @@ def test_the_weekly_agenda_lists_the_prompts_stepped_back_agreements_and_open_to
         assert shown.topics == [concern]
         assert shown.topics[0].plain["what_happened"] == "Home at two, no message"
 
-    # Talked through, it leaves the agenda.
+    # Talked through (one suggests, the other agrees), it leaves the agenda.
     agreements.settle(bob, concern)
+    assert services.agenda(ring(alice), fresh(conversation)).topics == [concern]
+    agreements.settle(alice, concern)
     assert services.agenda(ring(alice), fresh(conversation)).topics == []
     # Another couple's agenda has none of it.
     theirs = start(cast.carol.user)
