@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
@@ -20,16 +20,12 @@ from accounts.forms import (
     SignInForm,
     SignUpForm,
 )
-from tending.http import signed_in_user
+from tending.http import local_path, signed_in_user
 
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("today")
+    return local_path(candidate, request) or reverse("today")
 
 
 def _with_next(name: str, next_url: str) -> str:

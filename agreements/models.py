@@ -295,12 +295,16 @@ class ReviewAnswer(Entry):
 
 class Concern(Entry):
     """That an agreement was not kept, as one person saw it. Private while it is a draft;
-    sent, it is shared with the partner and opens a repair topic until either says it has
-    been talked through."""
+    sent, it is shared with the partner and opens a repair topic until both agree it has
+    been talked through: one suggests it, the other accepts or not."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="concerns")
     sent_at = models.DateTimeField(null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+    # Who suggested it has been talked through; it settles when the other agrees.
+    settle_suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     form_token = models.UUIDField(null=True, blank=True, editable=False)
     what_happened = EncryptedField(max_length=CONCERN_MAX, null=True, blank=True)
     how_it_felt = EncryptedField(max_length=CONCERN_MAX, null=True, blank=True)

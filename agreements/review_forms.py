@@ -32,6 +32,7 @@ class ReviewItem:
 
     agreement: Agreement
     title: str
+    stepped_back_by: str = ""  # "You" or the partner's name, as this reader sees it
 
     @property
     def stepped_back(self) -> bool:

@@ -865,13 +865,43 @@ def answer_concern(
     return answer
 
 
+SUGGESTED, SETTLED, ALREADY = "suggested", "settled", "already"
+
+
 @transaction.atomic
-def settle(user: User, concern: Concern) -> None:
-    """Either of them: it has been talked through. The repair topic closes; nothing is
-    counted."""
+def settle(user: User, concern: Concern) -> str:
+    """That it has been talked through settles only when both agree: the first to say so
+    suggests it, and the repair topic stays open until the other says yes too (alone, once
+    the partner has left). Nothing is counted. Returns what happened: SUGGESTED, SETTLED,
+    or ALREADY (settled before, or suggested by this person already)."""
     if concern.sent_at is None:
         raise AgreementProblem("This concern hasn't been sent.")
+    found = Concern.objects.select_for_update().filter(pk=concern.pk).first()
+    if found is None or found.settled_at is not None:
+        return ALREADY
+    suggested_by = found.settle_suggested_by_id
+    if suggested_by == user.pk:
+        return ALREADY
+    if suggested_by is None and couples.partner_of(user) is not None:
+        Concern.objects.filter(pk=concern.pk).update(settle_suggested_by=user)
+        concern.refresh_from_db()
+        return SUGGESTED
     Concern.objects.filter(pk=concern.pk, settled_at__isnull=True).update(settled_at=timezone.now())
+    concern.refresh_from_db()
+    return SETTLED
+
+
+@transaction.atomic
+def keep_open(user: User, concern: Concern) -> bool:
+    """Not yet: the other declines the suggestion, or its author takes it back. The topic
+    stays open, as it was; no reason is asked. Returns whether a suggestion was set aside."""
+    if concern.sent_at is None:
+        raise AgreementProblem("This concern hasn't been sent.")
+    cleared = Concern.objects.filter(
+        pk=concern.pk, settled_at__isnull=True, settle_suggested_by__isnull=False
+    ).update(settle_suggested_by=None)
+    concern.refresh_from_db()
+    return bool(cleared)
 
 
 def visible_concerns(user: User) -> QuerySet[Concern]:

@@ -22,7 +22,9 @@ ANSWER_CHOICES = (*services.ANSWER_CHOICES, (UNANSWERED, "Not answered"))
 
 def tiers_up_to(tier: str) -> str:
     """ "being near and affection": the kinds of closeness a slow-down stays with."""
-    names = [t.name.lower() for t in TIERS[: TIER_KEYS.index(tier) + 1]]
+    # Each a noun, so the list reads in a sentence ("stay with being near and affection").
+    nouns = {"sensual": "sensual touch"}
+    names = [nouns.get(t.key, t.name.lower()) for t in TIERS[: TIER_KEYS.index(tier) + 1]]
     if len(names) == 1:
         return names[0]
     return f"{', '.join(names[:-1])} and {names[-1]}"

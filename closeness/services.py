@@ -4,7 +4,8 @@ What the partner may learn is exactly this, and nothing else:
 - the steps both said yes to ("our shared yes"), minus tiers a slow-down holds back;
 - that the path is "paused for now" (never by whom, from their side, beyond that it wasn't
   them);
-- moments: proposed, planned, "not this time", "off for now" (never who called it off).
+- moments: proposed, planned, "not this time", "called off" (never who called it off). A
+  moment called off, by either or by a pause, stays off: another needs both to say yes.
 
 So nothing here returns anything derived from the partner's answers except the match
 (`shared_yes`). A person's own answers are theirs alone; `Answers` is private, and the
@@ -443,7 +444,7 @@ def answer_moment(user: User, moment: Moment, yes: bool) -> None:
     if moment.state == wanted:
         return  # a double submit
     if moment.state != MomentState.PROPOSED:
-        raise ClosenessProblem("This moment has already been answered, or is off for now.")
+        raise ClosenessProblem("This moment has already been answered, or was called off.")
     if moment.at <= timezone.now():
         raise ClosenessProblem("The time for this moment has passed.")
     Moment.objects.filter(pk=moment.pk, state=MomentState.PROPOSED).update(
@@ -453,7 +454,7 @@ def answer_moment(user: User, moment: Moment, yes: bool) -> None:
 
 @transaction.atomic
 def call_off(user: User, moment: Moment) -> None:
-    """Either of them, any time before, no reason. The other sees only "off for now"."""
+    """Either of them, any time before, no reason. The other sees only "called off"."""
     _check_member(user, moment)
     moment.refresh_from_db()
     if moment.state == MomentState.OFF:

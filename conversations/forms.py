@@ -27,16 +27,15 @@ ACTIONS = (
     "reflect",
     "heard",
     "not_quite",
-    "items",
+    "closing",
     "another_round",
-    "finish",
     "pause",
     "resume",
     "end_for_today",
     "resume_later",
 )
 NEEDS_REVISION = frozenset(
-    {"begin", "said_it", "reflect", "heard", "not_quite", "another_round", "finish"}
+    {"begin", "said_it", "reflect", "heard", "not_quite", "another_round", "closing"}
 )
 
 

@@ -72,6 +72,9 @@ class Conversation(Entry):
         "agreements.Concern", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     form_token = models.UUIDField(null=True, blank=True, editable=False)
+    # Who has said their "what I will do" list is done (user ids as strings). It finishes
+    # only once both have: one never ends the other's turn.
+    done_writing = models.JSONField(default=list, blank=True)
 
     topic = EncryptedField(max_length=TOPIC_MAX, null=True, blank=True)
     summary = EncryptedField(null=True, blank=True)  # the note kept at the end

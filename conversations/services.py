@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -449,6 +449,7 @@ def another_round(user: User, conversation: Conversation, expected_revision: int
         round=F("round") + 1,
         second_half=False,
         attempt=1,
+        done_writing=[],
     )
 
 
@@ -524,32 +525,31 @@ def resume_later(user: User, conversation: Conversation) -> None:
 # -- ending ----------------------------------------------------------------------------------
 
 
-@_step
-def write_items(
-    ring: Keyring,
-    conversation: Conversation,
-    owner: User,
-    texts: Iterable[str],
-) -> list[Item]:
-    """What `owner` will do. On two devices each writes their own; on one phone either
-    may write for either. Writing again replaces the owner's unconfirmed items."""
-    # Lock the row and look again: items written as the other finishes must either be in
-    # the note or be refused, never land in a finished conversation unseen.
-    Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
-    conversation.refresh_from_db()
-    _ready(conversation, Stage.CLOSING, ring.user)
+def _lists(
+    ring: Keyring, conversation: Conversation, lists: Mapping[User, Iterable[str]]
+) -> list[tuple[User, list[str]]]:
+    """Each owner's list, tidied and checked, before anything is written."""
     partner = couples.partner_of(ring.user)
-    if partner is None or owner.pk not in (ring.user.pk, partner.pk):
-        raise ConversationProblem("Each item belongs to one of you.")
-    if conversation.mode == Mode.APART and owner.pk != ring.user.pk:
-        raise ConversationProblem("Your partner writes what they will do on their own screen.")
-    cleaned = [_plain_text(t, ITEM_MAX, "Each item") for t in texts]
-    cleaned = [t for t in cleaned if t]
-    if len(cleaned) > ITEMS_MAX:
-        raise ConversationProblem(f"Up to {ITEMS_MAX} things each; fewer is often kinder.")
+    checked = []
+    for owner, texts in lists.items():
+        if partner is None or owner.pk not in (ring.user.pk, partner.pk):
+            raise ConversationProblem("Each item belongs to one of you.")
+        if conversation.mode == Mode.APART and owner.pk != ring.user.pk:
+            raise ConversationProblem("Your partner writes what they will do on their own screen.")
+        cleaned = [_plain_text(t, ITEM_MAX, "Each item") for t in texts]
+        cleaned = [t for t in cleaned if t]
+        if len(cleaned) > ITEMS_MAX:
+            raise ConversationProblem(f"Up to {ITEMS_MAX} things each; fewer is often kinder.")
+        checked.append((owner, cleaned))
+    return checked
+
+
+def _replace_items(
+    ring: Keyring, conversation: Conversation, owner: User, texts: list[str]
+) -> list[Item]:
     conversation.items.filter(owner=owner, state=ItemState.WRITTEN).delete()
     made = []
-    for text in cleaned:
+    for text in texts:
         item = Item(
             conversation=conversation,
             author=ring.user,
@@ -563,22 +563,112 @@ def write_items(
             raise ConversationProblem(str(reason)) from None
         item.save()
         made.append(item)
+    return made
+
+
+def _locked_closing(ring: Keyring, conversation: Conversation) -> None:
+    # Lock the row and look again: words written as the other says they're done must be
+    # in the note or refused, never land in a finished conversation unseen.
+    Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
+    conversation.refresh_from_db()
+    _ready(conversation, Stage.CLOSING, ring.user)
+
+
+def is_done_writing(conversation: Conversation, person: User) -> bool:
+    return str(person.pk) in (conversation.done_writing or [])
+
+
+@_step
+def save_draft(
+    ring: Keyring, conversation: Conversation, lists: Mapping[User, Iterable[str]]
+) -> None:
+    """What each has typed so far, kept as it is typed (the screen saves it a moment after
+    each change). The screens stay as they are: the revision doesn't move, and the partner
+    sees a list once its owner says it's done. Lists of someone already done are left as
+    they were (a screen that hadn't caught up)."""
+    _locked_closing(ring, conversation)
+    for owner, texts in _lists(ring, conversation, lists):
+        if not is_done_writing(conversation, owner):
+            _replace_items(ring, conversation, owner, texts)
+
+
+@_step
+def write_items(
+    ring: Keyring,
+    conversation: Conversation,
+    owner: User,
+    texts: Iterable[str],
+) -> list[Item]:
+    """What `owner` will do, kept as a draft (see `save_draft`); returns the items."""
+    _locked_closing(ring, conversation)
+    ((owner, cleaned),) = _lists(ring, conversation, {owner: texts})
+    if is_done_writing(conversation, owner):
+        raise ConversationProblem(
+            "That list is marked done. Choose to change it first, then write again."
+        )
+    return _replace_items(ring, conversation, owner, cleaned)
+
+
+@_step
+def done_writing(
+    ring: Keyring,
+    conversation: Conversation,
+    owner: User,
+    lists: Mapping[User, Iterable[str]] | None = None,
+) -> bool:
+    """`owner` says their list is done (what is typed in `lists` is kept first, for
+    whoever is still writing). The conversation finishes once both have said so; until
+    then it waits for the other, whose words are never cut short. On two devices each
+    says it for themselves; on one phone, each confirms on the one screen. Returns whether
+    the conversation finished now."""
+    _locked_closing(ring, conversation)
+    partner = couples.partner_of(ring.user)
+    if partner is None or owner.pk not in (ring.user.pk, partner.pk):
+        raise ConversationProblem("Each list belongs to one of you.")
+    if conversation.mode == Mode.APART and owner.pk != ring.user.pk:
+        raise ConversationProblem("Only your partner can say their own list is done.")
+    for who, texts in _lists(ring, conversation, lists or {}):
+        if not is_done_writing(conversation, who):
+            _replace_items(ring, conversation, who, texts)
+    done = sorted({*(conversation.done_writing or []), str(owner.pk)})
     Conversation.objects.filter(pk=conversation.pk).update(
-        revision=F("revision") + 1, last_activity_at=timezone.now()
+        done_writing=done, revision=F("revision") + 1, last_activity_at=timezone.now()
     )
     conversation.refresh_from_db()
-    return made
+    if {str(ring.user.pk), str(partner.pk)} <= set(done):
+        _finish(ring, conversation)
+        return True
+    return False
+
+
+@_step
+def not_done_writing(ring: Keyring, conversation: Conversation, owner: User) -> None:
+    """Open a list marked done again, to change it (its owner, or on one phone either)."""
+    _locked_closing(ring, conversation)
+    partner = couples.partner_of(ring.user)
+    if partner is None or owner.pk not in (ring.user.pk, partner.pk):
+        raise ConversationProblem("Each list belongs to one of you.")
+    if conversation.mode == Mode.APART and owner.pk != ring.user.pk:
+        raise ConversationProblem("Only your partner can change their own list.")
+    done = [pk for pk in (conversation.done_writing or []) if pk != str(owner.pk)]
+    Conversation.objects.filter(pk=conversation.pk).update(
+        done_writing=done, revision=F("revision") + 1, last_activity_at=timezone.now()
+    )
+    conversation.refresh_from_db()
 
 
 def _summary(ring: Keyring, conversation: Conversation) -> dict[str, Any]:
     """The note kept: the topic, what each felt heard about (the words the listener said
-    back that the speaker confirmed), and what each will do."""
+    back that the speaker confirmed, with whose words they are), and what each will do."""
     said = exchanges(ring, conversation)
-    heard: dict[str, list[str]] = {}
-    last_reflection: dict[tuple[int, Any], str] = {}
+    heard: dict[str, list[dict[str, str]]] = {}
+    last_reflection: dict[tuple[int, Any], tuple[str, str]] = {}
     for e in said:
         if e.said == Said.REFLECTION:
-            last_reflection[(e.round, e.speaker_id)] = str(e.plain.get("words") or "")
+            last_reflection[(e.round, e.speaker_id)] = (
+                str(e.plain.get("words") or ""),
+                str(e.by_id),
+            )
         if e.said == Said.HEARD:
             anchor = next(
                 (
@@ -588,8 +678,10 @@ def _summary(ring: Keyring, conversation: Conversation) -> dict[str, Any]:
                 ),
                 "",
             )
-            words = last_reflection.get((e.round, e.speaker_id)) or anchor
-            heard.setdefault(str(e.speaker_id), []).append(words)
+            words, by = last_reflection.get((e.round, e.speaker_id), ("", ""))
+            if not words:  # said back aloud: the speaker's own anchoring words, if any
+                words, by = anchor, str(e.speaker_id)
+            heard.setdefault(str(e.speaker_id), []).append({"words": words, "by": by})
     will_do: dict[str, list[str]] = {}
     for item in items(ring, conversation):
         will_do.setdefault(str(item.owner_id), []).append(str(item.plain.get("text") or ""))
@@ -600,14 +692,12 @@ def _summary(ring: Keyring, conversation: Conversation) -> dict[str, Any]:
     }
 
 
-@_step
-def finish(ring: Keyring, conversation: Conversation, expected_revision: int) -> None:
-    """Either of them, from "what we'll do": the note is kept for both, and the week's
+def _finish(ring: Keyring, conversation: Conversation) -> None:
+    """Both have said their list is done: the note is kept for both, and the week's
     conversation (when that rhythm is on) is marked kept."""
-    _ready(conversation, Stage.CLOSING, ring.user)
     reveal(ring, conversation)
     note = _summary(ring, conversation)
-    _advance(conversation, expected_revision, stage=Stage.DONE, finished_at=timezone.now())
+    _advance(conversation, conversation.revision, stage=Stage.DONE, finished_at=timezone.now())
     try:
         entries.encrypt_into(
             conversation, ring, {"topic": conversation.plain.get("topic"), "summary": note}

@@ -11,5 +11,6 @@ urlpatterns = [
     path("conversations/<uuid:conversation_id>/", room.room, name="room"),
     path("conversations/<uuid:conversation_id>/state/", room.state, name="state"),
     path("conversations/<uuid:conversation_id>/act/", room.act, name="act"),
+    path("conversations/<uuid:conversation_id>/draft/", room.draft, name="draft"),
     path("conversations/items/<uuid:item_id>/confirm/", start.confirm_item, name="confirm_item"),
 ]

@@ -310,6 +310,9 @@ def test_a_successful_sign_in_clears_earlier_failures_for_that_device(cast: Cast
         ("/\\evil.example/steal", "/"),
         ("javascript:alert(1)", "/"),
         ("http://testserver.evil.example/", "/"),
+        # A bare word was taken for a view name by `redirect`: a 500 (issue 13, bug 12).
+        ("NaN", "/"),
+        ("couple", "/"),
     ],
 )
 def test_next_redirects_only_to_this_site(cast: Cast, next_url: str, expected: str) -> None:

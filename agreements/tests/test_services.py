@@ -969,16 +969,31 @@ def test_only_the_partner_answers_and_their_draft_stays_theirs(cast: Cast) -> No
     assert not ConcernAnswer.objects.visible_to(cast.carol.user).exists()
 
 
-@pytest.mark.parametrize("who", ["alice", "bob"])
-def test_either_of_them_settles_a_sent_concern_and_nothing_is_counted(cast: Cast, who: str) -> None:
+@pytest.mark.parametrize(("first", "second"), [("alice", "bob"), ("bob", "alice")])
+def test_a_concern_settles_only_when_both_agree_and_nothing_is_counted(
+    cast: Cast, first: str, second: str
+) -> None:
+    """Issue 13, rule 6: one partner alone marked a concern "talked through"."""
     concern = write(cast.bob.user, in_effect(cast), send=True)
-    services.settle(getattr(cast, who).user, concern)
+    one, other = getattr(cast, first).user, getattr(cast, second).user
+    assert services.settle(one, concern) == services.SUGGESTED
+    concern.refresh_from_db()
+    assert concern.settled_at is None and concern.settle_suggested_by_id == one.pk
+    assert list(services.open_topics(cast.alice.user)) == [concern]  # still open
+    assert services.settle(one, concern) == services.ALREADY  # a double tap
+    # The other isn't ready: it stays open, and the suggestion is set aside.
+    assert services.keep_open(other, concern)
+    concern.refresh_from_db()
+    assert concern.settled_at is None and concern.settle_suggested_by_id is None
+    # Suggested again, then accepted: it rests as talked through.
+    services.settle(one, concern)
+    assert services.settle(other, concern) == services.SETTLED
     concern.refresh_from_db()
     assert concern.settled_at == NOW
     assert not services.open_topics(cast.alice.user).exists()
     # Settling again keeps the first time.
     with time_machine.travel(NOW + timedelta(hours=1), tick=False):
-        services.settle(cast.alice.user, concern)
+        assert services.settle(cast.alice.user, concern) == services.ALREADY
     concern.refresh_from_db()
     assert concern.settled_at == NOW
 

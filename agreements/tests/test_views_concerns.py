@@ -229,7 +229,8 @@ def test_an_answer_needs_what_i_will_do_and_keeps_what_was_typed(
 # -- settling ---------------------------------------------------------------------------------
 
 
-def test_either_can_say_it_was_talked_through(cast: Cast, agreement: Agreement) -> None:
+def test_talked_through_settles_when_both_agree(cast: Cast, agreement: Agreement) -> None:
+    """Issue 13, rule 6: one partner alone marked a concern "talked through"."""
     concern = raise_concern(cast, agreement, send="send")
     assert "We've talked this through" in text(cast.bob.client.get(url("concern", concern.pk)))
     no_button = cast.bob.client.post(url("concern_settle", concern.pk), {})
@@ -237,8 +238,24 @@ def test_either_can_say_it_was_talked_through(cast: Cast, agreement: Agreement) 
     concern.refresh_from_db()
     assert concern.settled_at is None
 
-    settled = cast.bob.client.post(url("concern_settle", concern.pk), {"talked": "yes"})
-    assert settled.status_code == 302 and "talked through" in flashed(settled)
+    suggested = cast.bob.client.post(url("concern_settle", concern.pk), {"talked": "yes"})
+    assert suggested.status_code == 302 and "once Alice agrees too" in flashed(suggested)
+    concern.refresh_from_db()
+    assert concern.settled_at is None
+    bobs = text(cast.bob.client.get(url("concern", concern.pk)))
+    assert "It stays open until Alice agrees too." in bobs and "Take back my suggestion" in bobs
+    alices = text(cast.alice.client.get(url("concern", concern.pk)))
+    assert "Bob feels this has been talked through. Do you?" in alices
+    assert "Yes, it&#x27;s talked through" in alices or "Yes, it's talked through" in alices
+    # Not yet: it stays open, as it was.
+    not_yet = cast.alice.client.post(url("concern_settle", concern.pk), {"talked": "not_yet"})
+    assert not_yet.status_code == 302 and "stays open" in flashed(not_yet)
+    concern.refresh_from_db()
+    assert concern.settled_at is None and concern.settle_suggested_by_id is None
+
+    cast.bob.client.post(url("concern_settle", concern.pk), {"talked": "yes"})
+    settled = cast.alice.client.post(url("concern_settle", concern.pk), {"talked": "yes"})
+    assert settled.status_code == 302 and "by you both" in flashed(settled)
     concern.refresh_from_db()
     first = concern.settled_at
     assert first is not None

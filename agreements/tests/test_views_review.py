@@ -301,8 +301,12 @@ def test_stepped_back_agreements_come_first_and_say_so(
     services.step_back(cast.bob.user, walk)
     page = text(cast.alice.client.get(REVIEW))
     assert page.index("A walk on Sundays") < page.index("Phone stays in the kitchen")
-    assert page.count("Someone stepped back from this; it needs a conversation.") == 1
+    # Issue 13: the review said "someone" where the agreement page names the person.
+    assert page.count("Bob stepped back from this; it needs a conversation.") == 1
+    assert "Someone stepped back" not in page
     assert not COUNT_LIKE.search(page)
+    bobs = text(cast.bob.client.get(REVIEW))
+    assert bobs.count("You stepped back from this; it needs a conversation.") == 1
 
 
 def test_what_people_wrote_is_escaped(cast: Cast) -> None:

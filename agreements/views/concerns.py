@@ -3,7 +3,8 @@
 A concern is written privately first (what happened, how it felt, what I need now) and
 then sent, which shares it and opens a repair topic. The partner answers with prompts for
 ownership (what I did, how I see it affected you, what I will do), privately first too.
-Either of them can say it has been talked through.
+That it has been talked through settles when both agree: one suggests it, the other
+accepts or not yet (rule 6: the slower partner sets the pace).
 
 Thin on purpose: parse with a form, call `agreements.services` and `privacy.access`,
 render. Every POST redirects once it has done its work; messages never carry what anyone
@@ -188,6 +189,8 @@ def _render_concern(
         "answering": answering,
         "answer_form": answer_form if answering else None,
         "my_draft_answer": my_draft_answer,
+        "settle_suggested_by_me": concern.settle_suggested_by_id == user.pk,
+        "settle_suggested_by_partner": concern.settle_suggested_by_id not in (None, user.pk),
         "problems": _problems(form if editable else answer_form, problem),
     }
     return render(request, "agreements/concern.html", context, status=status)
@@ -255,23 +258,39 @@ def answer(request: HtmxHttpRequest, concern_id: UUID) -> HttpResponse:
 
 @require_POST
 def settle(request: HtmxHttpRequest, concern_id: UUID) -> HttpResponse:
-    """Either of them: "We've talked this through". The repair topic closes."""
+    """ "Talked through" settles when both agree: the first suggests it, the other says yes
+    or not yet (and the one who suggested it may take it back)."""
     user = signed_in_user(request)
     concern = visible_or_404(Concern, user, concern_id)
-    if request.POST.get("talked") != "yes":
+    talked = request.POST.get("talked")
+    if talked not in {"yes", "not_yet"}:
         return _render_concern(
             request,
             concern,
             problem="That isn't one of the buttons on this page. Nothing changed.",
             status=400,
         )
-    already = concern.settled_at is not None
+    partner = _partner_name(user)
     try:
-        services.settle(user, concern)
+        if talked == "not_yet":
+            if services.keep_open(user, concern):
+                messages.info(request, "It stays open, as it was. No reason is needed.")
+            else:
+                messages.info(request, "It was already open, so nothing changed.")
+            return redirect("agreements:concern", concern_id=concern.pk)
+        done = services.settle(user, concern)
     except services.AgreementProblem as problem:
         return _render_concern(request, concern, problem=str(problem), status=400)
-    if already:
+    if done == services.SUGGESTED:
+        messages.success(
+            request,
+            f"Suggested. It rests as talked through once {partner} agrees too; "
+            "until then it stays open.",
+        )
+    elif done == services.SETTLED:
+        messages.success(request, "Talked through, by you both. Thank you for taking the time.")
+    elif concern.settled_at is not None:
         messages.info(request, "This was already marked as talked through.")
     else:
-        messages.success(request, "Marked as talked through. Thank you both for taking the time.")
+        messages.info(request, f"You've suggested this already; it's up to {partner} now.")
     return redirect("agreements:concern", concern_id=concern.pk)

@@ -49,7 +49,14 @@ def _partner_name(user: User) -> str:
 def _items(ring: Keyring, user: User) -> list[ReviewItem]:
     """The agreements in effect, the ones someone stepped back from first, opened."""
     agreements = services.reveal_agreements(ring, services.to_review(user))
-    return [ReviewItem(a, agreement_title(a)) for a in agreements]
+    partner = _partner_name(user)
+
+    def who(agreement: Agreement) -> str:
+        if not agreement.stepped_back:
+            return ""
+        return "You" if agreement.stepped_back_by_id == user.pk else partner
+
+    return [ReviewItem(a, agreement_title(a), who(a)) for a in agreements]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ message and changes nothing; everything a person typed is escaped.
 
 from __future__ import annotations
 
+import html
 import random
 import re
 import uuid
@@ -319,6 +320,70 @@ def test_pausing_shows_the_partner_only_paused_for_now(cast: Cast) -> None:
     assert words("b-hug") in text(cast.alice.client.get(INDEX))
 
 
+def test_pausing_says_planned_moments_are_called_off_and_they_stay_off(
+    cast: Cast, clock: time_machine.Traveller
+) -> None:
+    """Issue 13, bug 5: a pause called moments off while the words said "put away"."""
+    moment = accepted(cast)
+    index = html.unescape(text(cast.alice.client.get(INDEX)))
+    assert "any moments you've planned are called off" in index
+    response = cast.alice.client.post(PAUSE, {"action": "pause"}, follow=True)
+    body = html.unescape(text(response))
+    assert "Any moments you'd planned are called off" in body  # the message
+    assert "moments are put away" not in body
+    assert "any moments you'd planned are called off" in body
+    assert "A moment called off stays off" in body
+    moment.refresh_from_db()
+    assert moment.state == MomentState.OFF
+    assert "called off" in text(cast.bob.client.get(INDEX))
+    # Resuming doesn't bring it back: it reads "Called off", and can't be said yes to again.
+    cast.alice.client.post(PAUSE, {"action": "resume"})
+    moments = text(cast.bob.client.get(INDEX)).split('id="moments-heading"')[1]
+    assert "Called off" in moments.split("</section>")[0]
+    before = snapshot()
+    cast.bob.client.post(moment_url("moment_answer", moment), {"answer": "yes"})
+    assert snapshot() == before
+
+
+def test_a_planned_moment_whose_time_has_passed_reads_as_past(
+    cast: Cast, clock: time_machine.Traveller
+) -> None:
+    """Issue 13, bug 11: a past moment still read "Planned"."""
+    moment = accepted(cast)
+    assert '<p class="cl-state">Planned</p>' in text(
+        cast.alice.client.get(moment_url("moment", moment))
+    )
+    clock.move_to(moment.at + timedelta(hours=2))
+    for persona in (cast.alice, cast.bob):
+        page = text(persona.client.get(moment_url("moment", moment)))
+        assert '<p class="cl-state">Now past</p>' in page
+        index = text(persona.client.get(INDEX)).split('id="moments-heading"')[1]
+        assert "Now past" in index.split("</section>")[0]
+        assert "Planned" not in index.split("</section>")[0]
+
+
+def test_the_overview_leads_with_my_answers_and_pausing_stays_in_reach(cast: Cast) -> None:
+    """Issue 13: the first button was "Pause the path"; "My answers" a small link."""
+    body = text(cast.alice.client.get(INDEX))
+    first_button = re.search(r'<(a class="button"|button)[^>]*>([^<]*)<', body)
+    assert first_button is not None and first_button.group(2) == "My answers"
+    assert body.index(f'href="{MINE}"') < body.index('id="pause"') < body.index("Pause the path")
+    assert 'href="#pause"' in body  # one tap from the top
+
+
+def test_my_answers_are_grouped_by_tier_in_sections_that_open_and_close(cast: Cast) -> None:
+    body = text(cast.alice.client.get(MINE))
+    tiers = re.findall(r'<details class="cl-tier" id="tier-(\w+)"( open)?>', body)
+    assert tiers == [("presence", " open"), ("affection", ""), ("sensual", ""), ("sexual", "")]
+    assert "<summary><h2>Being near</h2></summary>" in body
+    # A problem in a closed section opens it, so it can be seen.
+    data = form_answers({"b-kiss": "perhaps"})
+    response = cast.alice.client.post(MINE, data)
+    assert response.status_code == 400
+    opened = dict(re.findall(r'<details class="cl-tier" id="tier-(\w+)"( open)?>', text(response)))
+    assert opened["sensual"] == " open" and opened["affection"] == ""
+
+
 def test_a_paused_page_is_the_same_whoever_paused_and_whatever_was_said(cast: Cast) -> None:
     cast.bob.client.post(PAUSE, {"action": "pause"})
     first = normalised(cast.alice.client.get(INDEX))
@@ -415,6 +480,8 @@ def test_a_slow_down_is_suggested_agreed_and_extended(cast: Cast) -> None:
     for persona in (cast.alice, cast.bob):
         body = text(persona.client.get(INDEX))
         assert "Until Wednesday 8 April we stay with being near." in body
+        # Issue 13, bug 11: "only being near show here".
+        assert "only the steps for being near show here" in body
         assert words("b-walk") in body and words("b-hug") not in body
 
     # Either extends it alone.
@@ -567,12 +634,12 @@ def test_a_moment_is_planned_accepted_checked_and_called_off(
     index = text(cast.bob.client.get(INDEX))
     moments = index.split('id="moments-heading"')[1].split("</section>")[0]
     for body in (moments, text(cast.bob.client.get(moment_url("moment", moment)))):
-        assert "Off for now" in body
+        assert "Called off" in body
         assert "Still feel good about" not in body
-        for telling in ("Alice", "called", "cancel", "by you", "by your partner"):
+        for telling in ("Alice", "called it", "off by", "cancel", "by you", "by your partner"):
             assert telling not in body, telling
     alice_body = text(cast.alice.client.get(moment_url("moment", moment)))
-    assert "Off for now" in alice_body and "You called" not in alice_body
+    assert "Called off" in alice_body and "You called" not in alice_body
 
 
 def test_still_good_hides_the_check_in_only_for_the_one_who_said_it(

@@ -145,7 +145,7 @@ def call_off(request: HtmxHttpRequest, moment_id: UUID) -> HttpResponse:
     except services.ClosenessProblem as problem:
         messages.error(request, str(problem))
     else:
-        messages.info(request, "It's off for now. No reason is needed, and none is asked.")
+        messages.info(request, "It's called off. No reason is needed, and none is asked.")
     return back_to(request, _moment_url(moment))
 
 

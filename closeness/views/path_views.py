@@ -83,6 +83,11 @@ def moment_row(user: User, moment: Moment, partner: str, now: datetime) -> Momen
             words = "You suggested this"
         else:
             words = f"{partner} suggested this"
+    elif moment.state == MomentState.ACCEPTED:
+        words = "Planned" if ahead else "Now past"
+    elif moment.state == MomentState.OFF:
+        # Called off stays off: another moment needs both to say yes again.
+        words = "Called off"
     else:
         words = MomentState(moment.state).label
     return MomentRow(
@@ -188,6 +193,15 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @dataclass(frozen=True)
+class TierSection:
+    """One kind of closeness on "My answers", in a section that opens and closes."""
+
+    tier: Tier
+    steps: list[Any]
+    open: bool
+
+
+@dataclass(frozen=True)
 class StepRow:
     step: Step
     answer: Any  # the bound radios
@@ -220,7 +234,15 @@ def _render_mine(
     hidden_rows = [r for r in rows if r.step.key in mine.hidden]
     context = {
         "form": form,
-        "groups": [TierGroup(t, [r for r in shown if r.step.tier == t.key]) for t in TIERS],
+        "groups": [
+            TierSection(
+                t,
+                [r for r in shown if r.step.tier == t.key],
+                open=t is TIERS[0]
+                or any(r.answer.errors or r.hide.errors for r in shown if r.step.tier == t.key),
+            )
+            for t in TIERS
+        ],
         "hidden_rows": hidden_rows,
         "hidden_open": any(r.answer.errors or r.hide.errors for r in hidden_rows),
         "removable": [r for r in rows if r.removable],
@@ -288,7 +310,11 @@ def pause(request: HtmxHttpRequest) -> HttpResponse:
     try:
         if action == "pause":
             services.pause(user)
-            messages.info(request, "Paused. Nothing here moves until you resume it.")
+            messages.info(
+                request,
+                "Paused. Any moments you'd planned are called off, and nothing here moves "
+                "until you resume it.",
+            )
         elif action == "resume":
             services.resume(user)
             if services.path_state(user) == services.OPEN:

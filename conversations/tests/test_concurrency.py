@@ -31,7 +31,7 @@ from commitments.models import Kind as RhythmKind
 from commitments.occurrences import Rule
 from conftest import Cast, ring
 from conversations import services
-from conversations.models import Conversation, Exchange, Item, Kind, Mode, Said, Stage
+from conversations.models import Conversation, Exchange, Kind, Mode, Said, Stage
 from conversations.services import ConversationProblem, MovedOn
 
 ON_POSTGRES = connection.vendor == "postgresql"
@@ -152,12 +152,20 @@ def check(user: User, conversation: Conversation, *, heard: bool, missed: str = 
     return prepare
 
 
-def finish(user: User, conversation: Conversation) -> Prepare:
+def done(user: User, conversation: Conversation) -> Prepare:
+    """`user` says their "what I will do" list is done."""
+
     def prepare() -> Tap:
         keys = ring(user)
-        return screen(conversation, lambda c, r: services.finish(keys, c, r))()
+        return screen(conversation, lambda c, r: services.done_writing(keys, c, user))()
 
     return prepare
+
+
+def finish(conversation: Conversation, first: User, second: User) -> None:
+    """Both say their lists are done, one after the other: that finishes it."""
+    step(done(first, conversation))
+    step(done(second, conversation))
 
 
 def another_round(user: User, conversation: Conversation) -> Prepare:
@@ -308,7 +316,7 @@ def test_both_say_it_back_at_once_on_one_phone(cast: Cast, run: Runner) -> None:
     assert state(conversation)["stage"] == Stage.CHECKING
 
 
-def test_both_finish_at_once(cast: Cast, run: Runner) -> None:
+def test_both_say_they_are_done_at_once(cast: Cast, run: Runner) -> None:
     alice, bob = cast.alice.user, cast.bob.user
     today = services.local_today(alice)
     rhythm = commitments.create_commitment(
@@ -321,8 +329,7 @@ def test_both_finish_at_once(cast: Cast, run: Runner) -> None:
     )
     conversation = closing(cast)
     step(write_items(alice, conversation, ["Walk on Sunday"]))
-    outcomes = run(finish(alice, conversation), finish(bob, conversation))
-    one_won(outcomes)
+    assert run(done(alice, conversation), done(bob, conversation)) == ["done", "done"]
     c = fresh(conversation)
     assert c.stage == Stage.DONE and c.finished_at is not None
     note = services.reveal(ring(bob), c).plain["summary"]
@@ -357,7 +364,8 @@ def test_both_write_what_they_will_do_at_once(cast: Cast, run: Runner) -> None:
     assert outcomes == ["done", "done"]
     texts = sorted(i.plain["text"] for i in services.items(ring(alice), fresh(conversation)))
     assert texts == ["Call at lunch", "Cook on Friday", "Walk on Sunday"]
-    assert fresh(conversation).revision == revision + 2
+    # Drafts keep the screens as they are: nobody's typing is interrupted.
+    assert fresh(conversation).revision == revision
 
 
 # -- a pause racing a step -------------------------------------------------------------------
@@ -369,7 +377,6 @@ RACES: dict[str, tuple[Callable[[User, User, Conversation], Prepare], int, str]]
     "reflect": (lambda a, b, c: reflect(b, c, "x"), 2, "alice"),
     "check": (lambda a, b, c: check(a, c, heard=True), 3, "bob"),
     "not quite": (lambda a, b, c: check(a, c, heard=False, missed="x"), 3, "bob"),
-    "finish": (lambda a, b, c: finish(b, c), 7, "alice"),
     "another round": (lambda a, b, c: another_round(b, c), 7, "alice"),
 }
 
@@ -456,23 +463,40 @@ def both_look_before_either_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "open_conversation", look_then_wait)
 
 
-def test_items_written_as_the_other_finishes_are_refused_or_in_the_note(cast: Cast) -> None:
+def test_one_saying_done_never_ends_the_others_turn(cast: Cast) -> None:
+    """Issue 13, bug 1: bob's list was saved, alice's typed item was lost when he finished."""
     alice, bob = cast.alice.user, cast.bob.user
     conversation = closing(cast)
-    late = write_items(bob, conversation, ["Cook on Friday"])()  # bob's screen, drawn
-    step(finish(alice, conversation))
-    outcome = outcome_of(late)
+    step(write_items(bob, conversation, ["Cook on Friday"]))
+    late = write_items(alice, conversation, ["Call at lunch"])()  # alice's screen, drawn
+    step(done(bob, conversation))
+    assert fresh(conversation).finished_at is None
+    assert outcome_of(late) == "done"
+    step(done(alice, conversation))
     note = services.reveal(ring(bob), fresh(conversation)).plain["summary"]
-    written = list(Item.objects.filter(conversation=conversation, owner=bob))
-    assert outcome != "done" or note["will_do"].get(str(bob.pk)) == ["Cook on Friday"]
-    assert outcome == "done" or written == []
+    assert note["will_do"] == {str(bob.pk): ["Cook on Friday"], str(alice.pk): ["Call at lunch"]}
+
+
+def test_a_pause_as_one_says_done_lands_and_nothing_is_lost(cast: Cast) -> None:
+    alice, bob = cast.alice.user, cast.bob.user
+    conversation = closing(cast)
+    late = done(bob, conversation)()
+    step(pause(alice, conversation))
+    assert outcome_of(late).startswith("refused: The conversation is paused")
+    c = fresh(conversation)
+    assert c.paused_by_id == alice.pk and c.done_writing == []
+    services.resume(alice, c)
+    step(done(bob, conversation))
+    step(pause(alice, conversation))
+    c = fresh(conversation)
+    assert c.paused_by_id == alice.pk and c.done_writing == [str(bob.pk)]
 
 
 def test_a_pause_tapped_as_the_other_finishes_leaves_it_finished(cast: Cast) -> None:
     alice, bob = cast.alice.user, cast.bob.user
     conversation = closing(cast)
     late = pause(bob, conversation)()
-    step(finish(alice, conversation))
+    finish(conversation, alice, bob)
     outcome_of(late)
     c = fresh(conversation)
     assert c.stage == Stage.DONE

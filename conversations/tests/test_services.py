@@ -107,8 +107,12 @@ def another_round(user: User, conversation: Conversation) -> None:
 
 
 def finish(user: User, conversation: Conversation) -> None:
-    c = fresh(conversation)
-    services.finish(ring(user), c, c.revision)
+    """Both say their lists are done, `user` first (on one phone, `user` taps both)."""
+    partner = couples.partner_of(user)
+    services.done_writing(ring(user), fresh(conversation), user)
+    if partner is not None:
+        c = fresh(conversation)
+        services.done_writing(ring(user if c.mode == Mode.TOGETHER else partner), c, partner)
 
 
 def write_items(
@@ -365,8 +369,10 @@ def test_the_weekly_agenda_lists_the_prompts_stepped_back_agreements_and_open_to
         assert shown.topics == [concern]
         assert shown.topics[0].plain["what_happened"] == "Home at two, no message"
 
-    # Talked through, it leaves the agenda.
+    # Talked through (one suggests, the other agrees), it leaves the agenda.
     agreements.settle(bob, concern)
+    assert services.agenda(ring(alice), fresh(conversation)).topics == [concern]
+    agreements.settle(alice, concern)
     assert services.agenda(ring(alice), fresh(conversation)).topics == []
     # Another couple's agenda has none of it.
     theirs = start(cast.carol.user)
@@ -461,9 +467,13 @@ def test_a_whole_conversation_on_two_devices(cast: Cast) -> None:
         note = services.reveal(ring(person), fresh(conversation)).plain["summary"]
         assert note == {
             "topic": "Phones at dinner",
-            "heard": {
-                str(alice.pk): ["At dinner, when my phone is out, you feel alone"],
-                str(bob.pk): ["Work messages worry you in the evening"],
+            "heard": {  # each in the words the other said back
+                str(alice.pk): [
+                    {"words": "At dinner, when my phone is out, you feel alone", "by": str(bob.pk)}
+                ],
+                str(bob.pk): [
+                    {"words": "Work messages worry you in the evening", "by": str(alice.pk)}
+                ],
             },
             "will_do": {
                 str(alice.pk): ["Phone in the drawer at dinner"],
@@ -537,9 +547,10 @@ def test_on_one_phone_whoever_holds_it_moves_both_turns_on(cast: Cast) -> None:
     ]
     finish(alice, conversation)
     note = services.reveal(ring(bob), fresh(conversation)).plain["summary"]
+    # On one phone, whose words they are is still clear: the one who said them back.
     assert note["heard"] == {
-        str(bob.pk): ["The late nights wear you out"],
-        str(alice.pk): ["You'd like to cook together"],
+        str(bob.pk): [{"words": "The late nights wear you out", "by": str(alice.pk)}],
+        str(alice.pk): [{"words": "You'd like to cook together", "by": str(bob.pk)}],
     }
     assert note["topic"] is None
 
@@ -667,8 +678,14 @@ def test_another_round_starts_again_with_the_first_speaker(cast: Cast) -> None:
     note = services.reveal(ring(alice), fresh(conversation)).plain["summary"]
     # Heard, per round: the reflection confirmed, or (said back aloud) the speaker's words.
     assert note["heard"] == {
-        str(alice.pk): ["You felt the week was long", "The holiday money worries you"],
-        str(bob.pk): ["You missed walking together", "The money too"],
+        str(alice.pk): [
+            {"words": "You felt the week was long", "by": str(bob.pk)},
+            {"words": "The holiday money worries you", "by": str(bob.pk)},
+        ],
+        str(bob.pk): [
+            {"words": "You missed walking together", "by": str(alice.pk)},
+            {"words": "The money too", "by": str(bob.pk)},  # his own words
+        ],
     }
     assert note["will_do"] == {str(alice.pk): ["Walk on Sunday"]}
 
@@ -691,12 +708,80 @@ def test_on_two_devices_each_writes_only_their_own_items(cast: Cast) -> None:
     revision = fresh(conversation).revision
     # Writing again replaces what she wrote before (not yet confirmed).
     write_items(alice, conversation, alice, ["Call at lunch", "Text when I leave work"])
-    assert fresh(conversation).revision == revision + 1
+    # A draft as it is typed: the screens stay as they are (nobody's typing is swapped out).
+    assert fresh(conversation).revision == revision
     texts = [i.plain["text"] for i in services.items(ring(bob), fresh(conversation))]
     assert texts == ["Call at lunch", "Text when I leave work"]
     # An empty list takes hers away.
     write_items(alice, conversation, alice, [])
     assert not Item.objects.filter(conversation=conversation).exists()
+
+
+def test_on_two_devices_it_finishes_only_when_both_have_said_they_are_done(cast: Cast) -> None:
+    """Issue 13, bug 1 and rule 6: bob finishing threw away alice's typed item."""
+    alice, bob = cast.alice.user, cast.bob.user
+    conversation = start(alice)
+    to_closing(alice, bob, conversation)
+    write_items(bob, conversation, bob, ["Home by seven on Fridays"])
+    services.save_draft(ring(alice), fresh(conversation), {alice: ["Call at lunch", ""]})
+    assert services.done_writing(ring(bob), fresh(conversation), bob) is False
+    c = fresh(conversation)
+    assert c.stage == Stage.CLOSING and c.finished_at is None
+    assert c.done_writing == [str(bob.pk)]
+    # Bob can't say it for her, nor write in her list.
+    with pytest.raises(ConversationProblem, match="Only your partner"):
+        services.done_writing(ring(bob), fresh(conversation), alice)
+    with pytest.raises(ConversationProblem, match="on their own screen"):
+        services.save_draft(ring(bob), fresh(conversation), {alice: ["Nothing"]})
+    # Alice goes on typing, then says she's done with what she typed last: it finishes.
+    services.save_draft(ring(alice), fresh(conversation), {alice: ["Call at lunch", "Walk"]})
+    assert fresh(conversation).finished_at is None
+    assert services.done_writing(
+        ring(alice), fresh(conversation), alice, {alice: ["Call at lunch", "Walk on Sunday"]}
+    )
+    c = fresh(conversation)
+    assert c.stage == Stage.DONE and c.finished_at is not None
+    note = services.reveal(ring(bob), c).plain["summary"]
+    assert note["will_do"] == {
+        str(bob.pk): ["Home by seven on Fridays"],
+        str(alice.pk): ["Call at lunch", "Walk on Sunday"],
+    }
+
+
+def test_a_list_said_done_can_be_opened_again_and_another_round_starts_afresh(
+    cast: Cast,
+) -> None:
+    alice, bob = cast.alice.user, cast.bob.user
+    conversation = start(alice)
+    to_closing(alice, bob, conversation)
+    services.done_writing(ring(alice), fresh(conversation), alice, {alice: ["Call at lunch"]})
+    # A list said done is kept as it is until its owner opens it again.
+    services.save_draft(ring(alice), fresh(conversation), {alice: ["Changed by a late screen"]})
+    texts = [i.plain["text"] for i in services.items(ring(alice), fresh(conversation))]
+    assert texts == ["Call at lunch"]
+    with pytest.raises(ConversationProblem, match="Only your partner"):
+        services.not_done_writing(ring(bob), fresh(conversation), alice)
+    services.not_done_writing(ring(alice), fresh(conversation), alice)
+    assert fresh(conversation).done_writing == []
+    services.done_writing(ring(alice), fresh(conversation), alice)
+    another_round(bob, conversation)
+    assert fresh(conversation).done_writing == []
+
+
+def test_on_one_phone_each_confirms_on_the_one_screen(cast: Cast) -> None:
+    """Issue 13, bug 1: on one phone, typed lists were lost when finishing."""
+    alice, bob = cast.alice.user, cast.bob.user
+    conversation = start(alice, mode=Mode.TOGETHER)
+    to_closing(alice, bob, conversation)
+    lists = {alice: ["Plan one dinner a week"], bob: ["Bed by eleven"]}
+    assert services.done_writing(ring(alice), fresh(conversation), alice, lists) is False
+    assert fresh(conversation).finished_at is None
+    assert services.done_writing(ring(alice), fresh(conversation), bob, lists) is True
+    note = services.reveal(ring(bob), fresh(conversation)).plain["summary"]
+    assert note["will_do"] == {
+        str(alice.pk): ["Plan one dinner a week"],
+        str(bob.pk): ["Bed by eleven"],
+    }
 
 
 def test_at_most_five_items_each_and_each_of_a_limited_length(cast: Cast) -> None:
@@ -993,7 +1078,7 @@ def test_either_can_pause_at_any_stage_and_the_one_who_paused_goes_on(
         Stage.CHECKING: lambda: services.check(
             ring(alice), fresh(conversation), revision, heard=True
         ),
-        Stage.CLOSING: lambda: services.finish(ring(alice), fresh(conversation), revision),
+        Stage.CLOSING: lambda: services.another_round(alice, fresh(conversation), revision),
     }
     with pytest.raises(MovedOn):
         stale[stage]()
@@ -1166,7 +1251,6 @@ def test_a_stale_revision_moves_on_and_changes_nothing(cast: Cast, stage: str) -
             lambda: services.check(ring(alice), fresh(c), old, heard=False, missed="x"),
         ],
         Stage.CLOSING: [
-            lambda: services.finish(ring(alice), fresh(c), old),
             lambda: services.another_round(bob, fresh(c), old),
         ],
     }
@@ -1292,7 +1376,7 @@ def test_the_words_are_stored_encrypted(cast: Cast) -> None:
     # The note holds them all, readable with the key.
     note = services.reveal(ring(bob), fresh(conversation)).plain["summary"]
     assert note["topic"] == markers["topic"]
-    assert note["heard"][str(alice.pk)] == [markers["reflection"]]
+    assert note["heard"][str(alice.pk)] == [{"words": markers["reflection"], "by": str(bob.pk)}]
     assert note["will_do"][str(alice.pk)] == [markers["item"]]
     # Where things stand is clear, for both screens to follow without a key.
     assert fresh(conversation).stage == Stage.DONE

@@ -85,6 +85,28 @@ def act(
     return client.post(reverse("conversations:act", args=[conversation.pk]), posted, headers=extra)
 
 
+def lists(*owned: tuple[User, list[str]]) -> dict[str, Any]:
+    """The closing form's boxes: one list per owner."""
+    return {f"item-{owner.pk}": texts for owner, texts in owned}
+
+
+def keep(client: Client, conversation: Conversation, *owned: tuple[User, list[str]]) -> Any:
+    """The closing form sent without saying anyone is done (Enter, or "Keep it for now")."""
+    return act(client, conversation, "closing", keep="1", **lists(*owned))
+
+
+def say_done(
+    client: Client, conversation: Conversation, who: User, *owned: tuple[User, list[str]]
+) -> Any:
+    """`who`'s "... list is done" button, with what the boxes hold."""
+    return act(client, conversation, "closing", done=str(who.pk), **lists(*owned))
+
+
+def draft(client: Client, conversation: Conversation, *owned: tuple[User, list[str]]) -> Any:
+    url = reverse("conversations:draft", args=[conversation.pk])
+    return client.post(url, lists(*owned), headers=HTMX)
+
+
 def state(client: Client, conversation: Conversation, revision: int) -> Any:
     url = reverse("conversations:state", args=[conversation.pk])
     return client.get(url, {"revision": revision}, headers=HTMX)
@@ -177,7 +199,10 @@ def test_an_agreement_stepped_back_from_can_be_the_topic(cast: Cast) -> None:
     agreement.refresh_from_db()
     agreements.step_back(bob, agreement)
     page = plain(cast.alice.client.get(reverse("conversations:index")))
-    assert "stepped back from: \u201cPhones away at dinner\u201d" in page
+    # Named as the agreement pages name it (issue 13: "one of you" / "someone").
+    assert "An agreement Bob stepped back from: \u201cPhones away at dinner\u201d" in page
+    bobs = plain(cast.bob.client.get(reverse("conversations:index")))
+    assert "An agreement you stepped back from: \u201cPhones away at dinner\u201d" in bobs
     conversation = begin_page(cast.alice.client, kind=Kind.TOPIC, about=f"agreement:{agreement.pk}")
     assert conversation.agreement_id == agreement.pk
     room = plain(cast.bob.client.get(reverse("conversations:room", args=[conversation.pk])))
@@ -243,19 +268,24 @@ def test_a_whole_conversation_on_two_devices(cast: Cast) -> None:
     assert response.status_code == 200
     assert "Your turn: what will you do?" in plain(response)
 
-    response = act(
-        alice, conversation, "items", owner=cast.alice.user.pk, item=["Call at lunch", ""]
-    )
+    a, b = cast.alice.user, cast.bob.user
+    response = keep(alice, conversation, (a, ["Call at lunch", ""]))
     assert response.status_code == 200
-    act(bob, conversation, "items", owner=cast.bob.user.pk, item=["Home by seven on Fridays"])
+    response = say_done(bob, conversation, b, (b, ["Home by seven on Fridays"]))
+    assert response.status_code == 200
+    assert "Your list is done. Alice is still writing." in plain(response)
+    assert fresh(conversation).finished_at is None
     closing = plain(state(alice, conversation, 0))
     assert "Bob will\u2026" in closing and "Home by seven on Fridays" in closing
+    assert "Bob has said this list is done." in closing
+    assert "Call at lunch" in text(state(alice, conversation, 0))  # her box, as she left it
 
-    response = act(bob, conversation, "finish")
+    response = say_done(alice, conversation, a, (a, ["Call at lunch", "Walk on Sunday"]))
     assert response.status_code == 200
     done = plain(response)
     assert "Finished. Thank you both." in done
     assert "Home by seven on Fridays" in done and "Call at lunch" in done
+    assert "Walk on Sunday" in done
     assert fresh(conversation).finished_at is not None
     # A finished screen stops polling.
     assert "hx-trigger" not in text(state(alice, conversation, 0))
@@ -357,19 +387,112 @@ def test_a_whole_conversation_on_one_phone(cast: Cast) -> None:
     page = plain(response)
     assert "What will each of you do?" in page
     assert "Bob will\u2026" in page and "Alice will\u2026" in page
-    act(alice, conversation, "items", owner=cast.bob.user.pk, item=["Check the bank on Mondays"])
-    act(alice, conversation, "items", owner=cast.alice.user.pk, item=["Make a budget together"])
+    a, b = cast.alice.user, cast.bob.user
+    keep(alice, conversation, (b, ["Check the bank on Mondays"]), (a, ["Make a budget together"]))
     response = act(alice, conversation, "another_round")
     assert "Bob speaks. Alice listens." in plain(response)
     assert "One more thing" in plain(response)
     for step in ("said_it", "reflect", "heard", "said_it", "reflect", "heard"):
         assert act(alice, conversation, step).status_code == 200
-    response = act(alice, conversation, "finish")
+    typed = ((b, ["Check the bank on Mondays"]), (a, ["Make a budget together", "Save a little"]))
+    response = say_done(alice, conversation, b, *typed)
+    assert "Bob has said this list is done." in plain(response)
+    assert "Finished." not in plain(response)
+    response = say_done(alice, conversation, a, (a, ["Make a budget together", "Save a little"]))
     page = plain(response)
     assert "Finished. Thank you both." in page
     assert "Check the bank on Mondays" in page and "Make a budget together" in page
+    assert "Save a little" in page
     owners = {i.owner_id for i in Item.objects.filter(conversation=conversation)}
     assert owners == {cast.alice.user.pk, cast.bob.user.pk}
+
+
+# -- what each will do: nothing typed is lost (issue 13, bug 1) -------------------------------
+
+
+def test_typed_words_are_kept_as_drafts_and_the_partner_never_ends_my_turn(cast: Cast) -> None:
+    alice, bob = cast.alice.client, cast.bob.client
+    a, b = cast.alice.user, cast.bob.user
+    conversation = _at(Stage.CLOSING, cast)
+    revision = fresh(conversation).revision
+    # Alice types; the screen sends it a moment later, without moving anyone's screen.
+    kept = draft(alice, conversation, (a, ["Call at lunch", ""]))
+    assert kept.status_code == 200 and "Kept as you type." in plain(kept)
+    assert fresh(conversation).revision == revision
+    assert state(bob, conversation, revision).status_code == 204
+    # Bob can't write into her list, nor say it's done for her.
+    refused = draft(bob, conversation, (a, ["Something else"]))
+    assert "on their own screen" in plain(refused)
+    assert say_done(bob, conversation, a).status_code == 400
+    # Bob says his list is done: the conversation waits for her.
+    say_done(bob, conversation, b, (b, ["Home by seven"]))
+    c = fresh(conversation)
+    assert c.finished_at is None and c.stage == Stage.CLOSING
+    assert "Alice is still writing." in plain(state(bob, conversation, 0))
+    mine = text(state(alice, conversation, 0))
+    assert 'value="Call at lunch"' in mine  # her draft, back in her box
+    assert "Your turn: what will you do?" in plain(state(alice, conversation, 0))
+    assert "Bob has said theirs is done." in plain(state(alice, conversation, 0))
+    say_done(alice, conversation, a, (a, ["Call at lunch", "Walk on Sunday"]))
+    c = fresh(conversation)
+    assert c.finished_at is not None
+    note = services.reveal(ring(b), c).plain["summary"]
+    assert note["will_do"] == {
+        str(a.pk): ["Call at lunch", "Walk on Sunday"],
+        str(b.pk): ["Home by seven"],
+    }
+    # A draft after it finished changes nothing and says why.
+    late = draft(alice, conversation, (a, ["Too late"]))
+    assert "finished" in plain(late)
+    assert Item.objects.filter(conversation=conversation, owner=a).count() == 2
+
+
+def test_on_one_phone_both_confirm_and_nothing_typed_is_lost(cast: Cast) -> None:
+    alice = cast.alice.client
+    a, b = cast.alice.user, cast.bob.user
+    conversation = begin_page(alice, mode=Mode.TOGETHER)
+    act(alice, conversation, "begin", first=a.pk)
+    for step in ("said_it", "reflect", "heard", "said_it", "reflect", "heard"):
+        act(alice, conversation, step)
+    room = text(alice.get(reverse("conversations:room", args=[conversation.pk])))
+    assert "Alice&#x27;s list is done" in room and "Bob&#x27;s list is done" in room
+    assert "Finish</button>" not in room
+    typed = ((a, ["Plan one dinner a week"]), (b, ["Bed by eleven"]))
+    # Alice taps hers with both lists typed: Bob's words are kept, and it waits for him.
+    response = act(alice, conversation, "closing", htmx=False, done=str(a.pk), **lists(*typed))
+    assert response.status_code == 302
+    page = plain(alice.get(response["Location"]))
+    assert "Alice has said this list is done." in page and "Plan one dinner a week" in page
+    assert fresh(conversation).finished_at is None
+    assert 'value="Bed by eleven"' in text(alice.get(response["Location"]))
+    response = say_done(alice, conversation, b, (b, ["Bed by eleven", "Walk after dinner"]))
+    page = plain(response)
+    assert "Finished. Thank you both." in page
+    assert "Bed by eleven" in page and "Walk after dinner" in page
+    assert "Plan one dinner a week" in page
+
+
+def test_the_note_names_whose_words_were_said_back(cast: Cast) -> None:
+    """Issue 13: bob's note showed alice's words under his "You"."""
+    alice, bob = cast.alice.client, cast.bob.client
+    a, b = cast.alice.user, cast.bob.user
+    conversation = begin_page(alice)
+    act(alice, conversation, "begin", first=b.pk)
+    act(bob, conversation, "said_it", words="Work has been heavy.")
+    act(alice, conversation, "reflect", words="Work weighs on you.")
+    act(bob, conversation, "heard")
+    act(alice, conversation, "said_it", words="I felt alone.")
+    act(bob, conversation, "reflect")  # said back aloud: her own words stand
+    act(alice, conversation, "heard")
+    say_done(alice, conversation, a)
+    say_done(bob, conversation, b)
+    bobs = plain(bob.get(reverse("conversations:room", args=[conversation.pk])))
+    assert "You Work weighs on you. (said back by Alice)" in bobs
+    assert "Alice I felt alone." in bobs and "I felt alone. (said back" not in bobs
+    alices = plain(alice.get(reverse("conversations:room", args=[conversation.pk])))
+    assert "Bob Work weighs on you. (said back by you)" in alices
+    history = plain(bob.get(reverse("conversations:index")))
+    assert "Work weighs on you. (said back by Alice)" in history
 
 
 # -- pausing ----------------------------------------------------------------------------------
@@ -492,15 +615,10 @@ def test_a_conversation_left_for_a_day_rests_when_looked_at(cast: Cast) -> None:
 def _finished_with_items(cast: Cast) -> Conversation:
     alice, bob = cast.alice.client, cast.bob.client
     conversation = _at(Stage.CLOSING, cast)
-    act(
-        alice,
-        conversation,
-        "items",
-        owner=cast.alice.user.pk,
-        item=["Walk together on Sundays", "Cook on Tuesdays"],
-    )
-    act(bob, conversation, "items", owner=cast.bob.user.pk, item=["Ask how the day was"])
-    assert act(alice, conversation, "finish").status_code == 200
+    a, b = cast.alice.user, cast.bob.user
+    say_done(alice, conversation, a, (a, ["Walk together on Sundays", "Cook on Tuesdays"]))
+    assert say_done(bob, conversation, b, (b, ["Ask how the day was"])).status_code == 200
+    assert fresh(conversation).finished_at is not None
     return conversation
 
 
@@ -590,12 +708,32 @@ def test_the_wording_aid_hints_and_can_be_turned_off(cast: Cast) -> None:
     )
 
     back = client.post(
-        reverse("conversations:wording_setting"),
-        {"on": "on", "back": "https://elsewhere.test/"},
+        reverse("conversations:wording_setting"), {"on": "on", "back": "/conversations/"}
     )
-    assert back.status_code == 302 and back["Location"] == reverse("conversations:index")
+    assert back.status_code == 302 and back["Location"] == "/conversations/"
     assert services.wording_aid_on(cast.alice.user)
     assert client.post(reverse("conversations:wording_setting"), {"on": "maybe"}).status_code == 302
+
+
+@pytest.mark.parametrize("back", ["NaN", "https://elsewhere.test/", "//elsewhere.test/", "today"])
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_back_link_that_is_not_a_local_page_changes_nothing(
+    cast: Cast, back: str, htmx: bool
+) -> None:
+    """Issue 13, bug 12: `back=NaN` was a 500, after saving the setting."""
+    client = cast.alice.client
+    url = reverse("conversations:wording_setting")
+    response = client.post(url, {"on": "off", "back": back}, headers=HTMX if htmx else {})
+    assert services.wording_aid_on(cast.alice.user)
+    if htmx:
+        assert response.status_code == 400
+        assert "isn't one of Tending's pages; nothing changed" in plain(response)
+        assert "Wording suggestions: on" in plain(response)
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == reverse("conversations:index")
+        page = plain(client.get(response["Location"]))
+        assert "isn't one of Tending's pages; nothing changed" in page
 
 
 def test_the_room_offers_the_aid_only_when_it_is_on(cast: Cast) -> None:
@@ -605,6 +743,10 @@ def test_the_room_offers_the_aid_only_when_it_is_on(cast: Cast) -> None:
     wording = reverse("conversations:wording")
     page = text(cast.alice.client.get(url))
     assert f'hx-post="{wording}"' in page and 'data-keep="tending:' in page
+    # Issue 13: the hints sat under the box and its help, hidden by the phone's keyboard.
+    # They come just above the box, after its label, and are read out politely.
+    hints = page.index('<div id="cv-hints-words" class="cv-hints" aria-live="polite">')
+    assert page.index('<label for="cv-words">') < hints < page.index('<textarea id="cv-words"')
     services.set_wording_aid(cast.alice.user, False)
     assert f'hx-post="{wording}"' not in text(cast.alice.client.get(url))
 
@@ -636,9 +778,10 @@ def test_html_and_script_are_shown_as_text(cast: Cast) -> None:
     act(bob, conversation, "said_it")
     act(alice, conversation, "reflect")
     act(bob, conversation, "heard")
-    act(alice, conversation, "items", owner=cast.alice.user.pk, item=[NASTY])
+    keep(alice, conversation, (cast.alice.user, [NASTY]))
+    say_done(bob, conversation, cast.bob.user)
     closing = alice.get(reverse("conversations:room", args=[conversation.pk]))
-    done = act(alice, conversation, "finish")
+    done = say_done(alice, conversation, cast.alice.user, (cast.alice.user, [NASTY]))
     index = alice.get(reverse("conversations:index"))
     hint = alice.post(
         reverse("conversations:wording"), {"text": NASTY + " you always"}, headers=HTMX

@@ -20,7 +20,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -29,15 +28,16 @@ from conversations import wording as wording_aid
 from conversations.forms import ActForm
 from conversations.models import ITEM_MAX, WORDS_MAX, Conversation, Mode, Said, Stage
 from conversations.views.start import (
-    agreement_title,
+    by_person,
     concern_label,
     conversation_title,
     names_for,
+    stepped_back_label,
 )
 from couples import services as couples
 from privacy.access import visible_or_404
 from privacy.keyring import Keyring, keyring_for
-from tending.http import HtmxHttpRequest, signed_in_user
+from tending.http import HtmxHttpRequest, local_path, signed_in_user
 
 POLL_MS = 1500  # the partner's screen follows within about this long
 RESTING_POLL_MS = 5000
@@ -49,7 +49,9 @@ DONE_WORDS = {
     "reflect": "Thank you. Now the one who spoke says whether that's it.",
     "heard": "Heard. Thank you both.",
     "not_quite": "Thank you for saying so. One more try at saying it back.",
-    "items": "Saved.",
+    "kept": "Kept. Nothing is final until each of you says your list is done.",
+    "done": "Your list is done. It finishes once you've both said so.",
+    "undone": "Your list is open again.",
     "another_round": "One more thing, then. The first speaker begins again.",
     "finish": "Finished. The note is kept for both of you.",
     "pause": "Paused. Take all the time you need.",
@@ -72,7 +74,9 @@ class ItemGroup:
     button: str
     texts: list[str]
     editable: bool
+    done: bool  # its owner has said this list is done
     keep: str  # the start of each box's data-keep key
+    undo: str = ""
 
     @property
     def slots(self) -> list[tuple[int, str]]:
@@ -225,14 +229,24 @@ def _words(s: Screen) -> tuple[str, str]:
     if s.together:
         return (
             "What will each of you do?",
-            "Each of you writes up to five small, concrete things you'll do, and saves the "
-            "list. Then finish, or talk about one more thing.",
+            "Each of you writes up to five small, concrete things you'll do; what you type is "
+            "kept as you go. When a list is done, its owner says so here. The conversation "
+            "finishes once you both have.",
         )
+    me_done = services.is_done_writing(s.conversation, s.me)
+    partner_done = s.partner is not None and services.is_done_writing(s.conversation, s.partner)
+    if me_done:
+        return (
+            f"Your list is done. {partner} is still writing.",
+            f"There's no hurry: the conversation finishes once {partner} says their list is "
+            "done too. You can still change yours.",
+        )
+    theirs = f" {partner} has said theirs is done." if partner_done else ""
     return (
         "Your turn: what will you do?",
-        f"Write up to five small, concrete things you'll do, and save them. {partner} writes "
-        "theirs on their own screen. Then either of you can finish, or talk about one more "
-        "thing.",
+        f"Write up to five small, concrete things you'll do; what you type is kept as you go. "
+        f"{partner} writes theirs on their own screen. The conversation finishes once you've "
+        f"each said your list is done.{theirs}",
     )
 
 
@@ -335,10 +349,7 @@ def _agenda(ring: Keyring, s: Screen) -> None:
         s.topic = str(s.conversation.plain.get("topic") or "")
     found = services.agenda(ring, s.conversation)
     s.prompts = [words for _, words in found.prompts]
-    s.waiting = [
-        f"An agreement one of you stepped back from: \u201c{agreement_title(a)}\u201d"
-        for a in found.stepped_back
-    ]
+    s.waiting = [stepped_back_label(a, s.me, s.partner) for a in found.stepped_back]
     if found.topics:
         s.waiting += [concern_label(c, s.me, s.partner) for c in found.topics]
     if s.partner is None:
@@ -364,15 +375,16 @@ def _closing(ring: Keyring, s: Screen) -> None:
     for person in pair:
         editable = s.together or person.pk == s.me.pk
         name = person.display_name
+        mine = not s.together and person.pk == s.me.pk
         s.groups.append(
             ItemGroup(
                 owner=person,
-                legend=f"{name} will\u2026" if s.together or not editable else "What I will do",
-                button=(f"Save {name}'s list" if s.together else "Save my list")
-                if editable
-                else "",
+                legend="What I will do" if mine else f"{name} will\u2026",
+                button="My list is done" if mine else f"{name}'s list is done",
+                undo="Change my list" if mine else f"Change {name}'s list",
                 texts=written.get(person.pk, []),
                 editable=editable,
+                done=services.is_done_writing(s.conversation, person),
                 keep=f"{s.keep}:items:{person.pk}" if editable else "",
             )
         )
@@ -385,25 +397,18 @@ def _words_of_item(item: Any) -> str:
 
 
 def _note(s: Screen) -> dict[str, Any]:
-    """The note of a finished conversation, each person named for this screen."""
+    """The note of a finished conversation, each person named for this screen: "You" for
+    the reader's own words on their own device, names on one shared phone."""
     if not s.note:
         return {}
     if s.together and s.partner is not None:
         names = {str(s.me.pk): s.me.display_name, str(s.partner.pk): s.partner.display_name}
     else:
         names = names_for(s.me, s.partner)
-    order = list(names)
-
-    def by_person(found: Any) -> list[tuple[str, list[str]]]:
-        if not isinstance(found, dict):
-            return []
-        keys = sorted(found, key=lambda k: order.index(k) if k in order else len(order))
-        return [(names.get(k, "Your partner"), [str(x) for x in found[k] or []]) for k in keys]
-
     return {
         "topic": s.note.get("topic") or "",
-        "heard": by_person(s.note.get("heard")),
-        "will_do": by_person(s.note.get("will_do")),
+        "heard": by_person(s.note.get("heard"), names),
+        "will_do": by_person(s.note.get("will_do"), names),
     }
 
 
@@ -473,7 +478,37 @@ def _person(me: User, partner: User | None, posted: str, problem: str) -> User:
     raise services.ConversationProblem(problem)
 
 
-def _do(ring: Keyring, conversation: Conversation, action: str, revision: int, post: Any) -> None:
+def _posted_lists(me: User, partner: User | None, post: Any) -> dict[User, list[str]]:
+    """The "what I will do" boxes the form sent, by whose list they are."""
+    return {
+        person: post.getlist(f"item-{person.pk}")
+        for person in (me, partner)
+        if person is not None and f"item-{person.pk}" in post
+    }
+
+
+def _closing_action(ring: Keyring, conversation: Conversation, revision: int, post: Any) -> str:
+    """The closing form: every button keeps what is typed in every list first."""
+    user = ring.user
+    partner = couples.partner_of(user)
+    lists = _posted_lists(user, partner, post)
+    if post.get("done"):
+        owner = _person(user, partner, post.get("done", ""), WHOSE_ITEMS)
+        finished = services.done_writing(ring, conversation, owner, lists)
+        return "finish" if finished else "done"
+    services.save_draft(ring, conversation, lists)
+    if post.get("undo"):
+        owner = _person(user, partner, post.get("undo", ""), WHOSE_ITEMS)
+        services.not_done_writing(ring, conversation, owner)
+        return "undone"
+    if post.get("more"):
+        services.another_round(user, conversation, revision)
+        return "another_round"
+    return "kept"
+
+
+def _do(ring: Keyring, conversation: Conversation, action: str, revision: int, post: Any) -> str:
+    """Do what the button says; returns the key of the words that say it was done."""
     user = ring.user
     if action == "begin":
         first = _person(user, couples.partner_of(user), post.get("first", ""), CHOOSE_FIRST)
@@ -486,13 +521,10 @@ def _do(ring: Keyring, conversation: Conversation, action: str, revision: int, p
         services.check(ring, conversation, revision, heard=True)
     elif action == "not_quite":
         services.check(ring, conversation, revision, heard=False, missed=post.get("missed", ""))
-    elif action == "items":
-        owner = _person(user, couples.partner_of(user), post.get("owner", ""), WHOSE_ITEMS)
-        services.write_items(ring, conversation, owner, post.getlist("item"))
+    elif action == "closing":
+        return _closing_action(ring, conversation, revision, post)
     elif action == "another_round":
         services.another_round(user, conversation, revision)
-    elif action == "finish":
-        services.finish(ring, conversation, revision)
     elif action == "pause":
         services.pause(user, conversation)
     elif action == "resume":
@@ -501,6 +533,7 @@ def _do(ring: Keyring, conversation: Conversation, action: str, revision: int, p
         services.end_for_today(user, conversation)
     elif action == "resume_later":
         services.resume_later(user, conversation)
+    return action
 
 
 @require_POST
@@ -508,13 +541,13 @@ def act(request: HtmxHttpRequest, conversation_id: UUID) -> HttpResponse:
     user = signed_in_user(request)
     conversation = visible_or_404(Conversation, user, conversation_id)
     form = ActForm(request.POST)
-    problem, status = "", 200
+    problem, status, done = "", 200, ""
     if not form.is_valid():
         problem, status = str(next(iter(form.errors.values()))[0]), 400
     else:
         action = form.cleaned_data["action"]
         try:
-            _do(
+            done = _do(
                 keyring_for(request),
                 conversation,
                 action,
@@ -533,8 +566,39 @@ def act(request: HtmxHttpRequest, conversation_id: UUID) -> HttpResponse:
     elif problem:
         messages.error(request, problem)
     else:
-        messages.success(request, DONE_WORDS[form.cleaned_data["action"]])
+        messages.success(request, DONE_WORDS[done])
     return redirect("conversations:room", conversation.pk)
+
+
+@require_POST
+def draft(request: HtmxHttpRequest, conversation_id: UUID) -> HttpResponse:
+    """What is typed in the "what I will do" boxes, kept a moment after each change. The
+    screen stays as it is; only a quiet line says it was kept (or why it wasn't)."""
+    user = signed_in_user(request)
+    conversation = visible_or_404(Conversation, user, conversation_id)
+    ring = keyring_for(request)
+    problem = ""
+    try:
+        services.save_draft(
+            ring, conversation, _posted_lists(user, couples.partner_of(user), request.POST)
+        )
+    except services.MovedOn:
+        # The conversation moved on; the next poll shows where. The words stay in the box.
+        return HttpResponse(status=204)
+    except services.ConversationProblem as refused:
+        problem = str(refused)
+    if not request.htmx:
+        if problem:
+            messages.error(request, problem)
+        return redirect("conversations:room", conversation.pk)
+    response = render(
+        request,
+        "conversations/room.html#draft_status",
+        {"draft_problem": problem, "draft_kept": not problem},
+    )
+    add_never_cache_headers(response)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 # -- the wording aid -------------------------------------------------------------------------
@@ -571,29 +635,43 @@ def wording(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-def _back(request: HtmxHttpRequest) -> str:
+BAD_BACK = "That link back isn't one of Tending's pages; nothing changed."
+NOT_A_CHOICE = "That choice isn't one Tending offers; nothing changed."
+
+
+def _back(request: HtmxHttpRequest) -> str | None:
+    """Where to return after the setting: a page of this site, or None when the form
+    named something else (a bare word, another site)."""
     back = request.POST.get("back", "")
-    if back and url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return back
-    return reverse("conversations:index")
+    if not back:
+        return reverse("conversations:index")
+    return local_path(back, request)
 
 
 @require_POST
 def wording_setting(request: HtmxHttpRequest) -> HttpResponse:
+    """Switch the wording aid on or off. Anything odd in the form (the choice or the page
+    to return to) changes nothing and says so."""
     user = signed_in_user(request)
     on = request.POST.get("on")
-    if on not in {"on", "off"}:
+    back = _back(request)
+    problem = NOT_A_CHOICE if on not in {"on", "off"} else BAD_BACK if back is None else ""
+    if problem:
         if request.htmx:
-            context = {"wording_on": services.wording_aid_on(user), "back": _back(request)}
-            context["problem"] = "That choice isn't one Tending offers; nothing changed."
-            return render(request, "conversations/wording_toggle.html", context, status=400)
-        messages.error(request, "That choice isn't one Tending offers; nothing changed.")
-        return redirect(_back(request))
+            context = {
+                "wording_on": services.wording_aid_on(user),
+                "back": back or reverse("conversations:index"),
+                "problem": problem,
+            }
+            response = render(request, "conversations/wording_toggle.html", context, status=400)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+        messages.error(request, problem)
+        return redirect(back or reverse("conversations:index"))
+    assert back is not None
     services.set_wording_aid(user, on == "on")
     if request.htmx:
-        context = {"wording_on": on == "on", "back": _back(request), "saved": True}
+        context = {"wording_on": on == "on", "back": back, "saved": True}
         response = render(request, "conversations/wording_toggle.html", context)
         patch_vary_headers(response, ["HX-Request"])
         return response
@@ -601,4 +679,4 @@ def wording_setting(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, "Wording suggestions are on.")
     else:
         messages.info(request, "Wording suggestions are off. You can turn them on again here.")
-    return redirect(_back(request))
+    return redirect(back)

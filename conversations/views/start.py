@@ -58,6 +58,15 @@ def agreement_title(agreement: Agreement) -> str:
     return "an agreement"
 
 
+def stepped_back_label(agreement: Agreement, user: User, partner: User | None) -> str:
+    """Who stepped back, named as the agreement pages name them."""
+    if agreement.stepped_back_by_id == user.pk:
+        who = "you"
+    else:
+        who = partner.display_name if partner is not None else "your partner"
+    return f"An agreement {who} stepped back from: \u201c{agreement_title(agreement)}\u201d"
+
+
 def concern_label(concern: Concern, user: User, partner: User | None) -> str:
     title = agreement_title(concern.agreement)
     if concern.author_id == user.pk:
@@ -90,13 +99,7 @@ def waiting_for_conversation(ring: Keyring, partner: User | None) -> list[Waitin
     stepped = agreements.reveal_agreements(ring, agreements.needing_conversation(user))
     concerns = list(agreements.open_topics(user))
     agreements.reveal_agreements(ring, [c.agreement for c in concerns])
-    found = [
-        Waiting(
-            f"agreement:{a.pk}",
-            f"An agreement one of you stepped back from: \u201c{agreement_title(a)}\u201d",
-        )
-        for a in stepped
-    ]
+    found = [Waiting(f"agreement:{a.pk}", stepped_back_label(a, user, partner)) for a in stepped]
     found += [Waiting(f"concern:{c.pk}", concern_label(c, user, partner)) for c in concerns]
     return found
 
@@ -105,9 +108,15 @@ def waiting_for_conversation(ring: Keyring, partner: User | None) -> list[Waitin
 
 
 @dataclass
+class Line:
+    text: str
+    by: str = ""  # whose words these are, when they aren't the speaker's own
+
+
+@dataclass
 class Said:
     who: str
-    lines: list[str]
+    lines: list[Line]
 
 
 @dataclass
@@ -121,14 +130,28 @@ class HistoryRow:
     will_do: list[Said] = field(default_factory=list)
 
 
-def _by_person(found: Any, names: dict[str, str]) -> list[Said]:
-    """A note's {user id: [lines]}, You first, each named for this reader."""
+def _line(value: Any, speaker: str, names: dict[str, str]) -> Line:
+    """One line of a note. What each felt heard about is usually in the listener's words:
+    say whose, so the reader never takes them for the speaker's own."""
+    if not isinstance(value, dict):
+        return Line(str(value))  # notes kept before whose words were recorded
+    text, by = str(value.get("words") or ""), str(value.get("by") or "")
+    if not text or not by or by == speaker:
+        return Line(text)
+    who = names.get(by, "your partner")
+    return Line(text, f"said back by {'you' if who == 'You' else who}")
+
+
+def by_person(found: Any, names: dict[str, str]) -> list[Said]:
+    """A note's {user id: [lines]}, in the order of `names` (You first), each named for
+    this reader."""
     if not isinstance(found, dict):
         return []
     order = list(names)
     keys = sorted(found, key=lambda k: order.index(k) if k in order else len(order))
     return [
-        Said(names.get(k, "Your partner"), [str(line) for line in found[k] or []]) for k in keys
+        Said(names.get(k, "Your partner"), [_line(line, k, names) for line in found[k] or []])
+        for k in keys
     ]
 
 
@@ -143,8 +166,8 @@ def history_row(ring: Keyring, conversation: Conversation, names: dict[str, str]
         stage=STAGE_WORDS.get(conversation.stage, ""),
     )
     if isinstance(note, dict):
-        row.heard = _by_person(note.get("heard"), names)
-        row.will_do = _by_person(note.get("will_do"), names)
+        row.heard = by_person(note.get("heard"), names)
+        row.will_do = by_person(note.get("will_do"), names)
     return row
 
 

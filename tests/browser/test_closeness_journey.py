@@ -4,7 +4,7 @@ Alice and Bob are paired on the server (the pairing journey tests the pages). Ea
 dozen steps privately and differently; each then finds only the steps both said yes to, and
 nothing else about the other's answers. Bob pauses: Alice sees only "paused for now"; Bob
 resumes. Alice plans a moment about an hour ahead, Bob says yes, the consent check-in is
-there for both at once; Alice leaves it for now, and Bob sees only that it is off for now,
+there for both at once; Alice leaves it for now, and Bob sees only that it is called off,
 not who called it off.
 Axe runs on every page visited.
 """
@@ -96,7 +96,9 @@ HINTS = re.compile(
 PARTNER_ANSWER_WORDS = re.compile(
     r"(alice|bob|partner)\W+(\w+\W+){0,6}(maybe later|not yet)", re.IGNORECASE
 )
-WHO_CALLED_OFF = re.compile(r"\b(alice|bob|called|cancel\w*|by (you|them))\b", re.IGNORECASE)
+WHO_CALLED_OFF = re.compile(
+    r"\b(alice|bob|called it|off by|cancel\w*|by (you|them))\b", re.IGNORECASE
+)
 CONSENT_LINK = "Something you planned together is coming up. Do you still feel good about it?"
 
 
@@ -161,12 +163,26 @@ def step_group(page: Page, key: str) -> Locator:
     return page.get_by_role("group", name=WORDS[key], exact=True)
 
 
+def open_tiers(page: Page) -> None:
+    """Steps come grouped by kind of closeness, in sections that open and close (issue 13:
+    the page was 6,300 px long): the first is open, and a tap on a heading opens the next."""
+    tiers = page.locator("details.cl-tier")
+    expect(tiers.locator("summary")).to_have_text(["Being near", "Affection", "Sensual", "Sexual"])
+    expect(tiers.first).to_have_attribute("open", "")
+    for tier in tiers.all()[1:]:
+        expect(tier).not_to_have_attribute("open", re.compile(".*"))
+        tier.locator("summary").click()
+        expect(tier).to_have_attribute("open", "")
+
+
 def answer(page: Page, who: str, answers: dict[str, str]) -> None:
     """From Closeness to "My answers": a tap per step, then save."""
     submit(page, page.get_by_role("link", name="My answers"))
     heading(page, "My answers")
     check_a11y(page)
     fits_the_phone(page)
+    open_tiers(page)
+    check_a11y(page)
     # Every step starts open, and the page holds nothing of the partner's.
     for key in WORDS:
         expect(step_group(page, key).get_by_role("radio", name=OPEN)).to_be_checked()
@@ -185,6 +201,7 @@ def answer(page: Page, who: str, answers: dict[str, str]) -> None:
 
     # As saved: each answer where it was left; hidden steps folded away under their own
     # heading, still answerable.
+    open_tiers(page)
     hidden = [k for k, c in answers.items() if c == HIDE]
     for key in WORDS:
         if key in hidden:
@@ -252,10 +269,16 @@ def test_only_the_shared_yes_a_pause_and_a_moment_left_for_now(
 
     # 3. Bob pauses, with one tap.
     visit(bob, "/closeness/", "Closeness")
-    expect(bob.get_by_text("Alice will see only that it's paused for now")).to_be_visible()
-    submit(bob, bob.get_by_role("button", name="Pause the path"))
+    # The first step leads the page; pausing is further down, one link from the top.
+    expect(bob.locator("main .cl-first a.button")).to_have_text("My answers")
+    pausing = bob.get_by_role("region", name="Pausing the path")
+    expect(pausing).to_contain_text("any moments you've planned are called off")
+    expect(pausing.get_by_text("Alice will see only that it's paused for now")).to_be_visible()
+    bob.locator("main").get_by_role("link", name="pause it").click()
+    expect(pausing.get_by_role("button", name="Pause the path")).to_be_in_viewport()
+    submit(bob, pausing.get_by_role("button", name="Pause the path"))
     heading(bob, "Closeness")
-    said(bob, "Paused. Nothing here moves until you resume it.")
+    said(bob, "Paused. Any moments you'd planned are called off, and nothing here moves")
     check_a11y(bob)
     mine = bob.get_by_role("region", name="You've paused the path")
     expect(mine).to_contain_text("Only you can resume it")
@@ -347,7 +370,7 @@ def test_only_the_shared_yes_a_pause_and_a_moment_left_for_now(
     consent_title = f"Still feel good about {when(at, BOB_ZONE)}?"
     consent = bob.get_by_role("region", name=consent_title)
     expect(consent).to_be_visible()
-    expect(consent).to_contain_text("Alice sees only that it's off for now")
+    expect(consent).to_contain_text("Alice sees only that it's called off")
     expect(consent.get_by_role("button", name="Yes, still good")).to_be_visible()
     expect(consent.get_by_role("button", name="Let's leave it for now")).to_be_visible()
     fits_the_phone(bob)
@@ -365,34 +388,34 @@ def test_only_the_shared_yes_a_pause_and_a_moment_left_for_now(
     assert alice.url.endswith(moment_path)
     expect(alice.locator(".cl-state")).to_have_text("Planned")
     consent = alice.get_by_role("region", name=f"Still feel good about {when(at, ALICE_ZONE)}?")
-    expect(consent).to_contain_text("Bob sees only that it's off for now")
+    expect(consent).to_contain_text("Bob sees only that it's called off")
     fits_the_phone(alice)
     screenshot(alice, "journey-closeness-alice-consent")
 
     # Alice leaves it for now, without a reason.
     submit(alice, consent.get_by_role("button", name="Let's leave it for now"))
     heading(alice, "A moment together")
-    said(alice, "It's off for now. No reason is needed, and none is asked.")
+    said(alice, "It's called off. No reason is needed, and none is asked.")
     check_a11y(alice)
-    expect(alice.locator(".cl-state")).to_have_text("Off for now")
+    expect(alice.locator(".cl-state")).to_have_text("Called off")
     expect(alice.get_by_role("region", name=re.compile("Still feel good"))).to_have_count(0)
     moment.refresh_from_db()
     assert moment.state == MomentState.OFF
 
-    # 6. Bob: only that it's off for now; nothing says who.
+    # 6. Bob: only that it's called off; nothing says who.
     visit(bob, "/", "Today")
     expect(bob.get_by_role("region", name="Waiting for you")).to_have_count(0)
     visit(bob, "/closeness/", "Closeness")
     expect(bob.get_by_role("region", name=re.compile("Still feel good"))).to_have_count(0)
     item = bob.get_by_role("region", name="Moments").get_by_role("listitem")
-    expect(item.locator(".entry-meta")).to_have_text("Off for now")
+    expect(item.locator(".entry-meta")).to_have_text("Called off")
     expect(item.get_by_role("button")).to_have_count(0)
     assert not WHO_CALLED_OFF.search(item.inner_text()), item.inner_text()
     submit(bob, item.get_by_role("link", name=when(at, BOB_ZONE)))
     heading(bob, "A moment together")
     check_a11y(bob)
     fits_the_phone(bob)
-    expect(bob.locator(".cl-state")).to_have_text("Off for now")
+    expect(bob.locator(".cl-state")).to_have_text("Called off")
     expect(bob.locator("main").get_by_role("button")).to_have_count(0)
     said_there = bob.locator("main").inner_text()
     assert not WHO_CALLED_OFF.search(said_there), said_there

@@ -9,7 +9,9 @@ says "not quite" and what was missed; Bob tries again and Alice feels heard. Rol
 While Bob is writing his own words he calls a pause: both screens show the breathing guide
 (a moving circle for Alice, a slow line of text for Bob, whose phone asks for reduced
 motion), and what Bob had typed is still there when he goes on. Alice says back what she
-heard, Bob feels heard, each writes one thing they will do, and Bob finishes. The note is in
+heard, Bob feels heard. Each writes one thing they will do: Alice's is kept as she types,
+and when Bob says his list is done her turn goes on, her words still in her box, until she
+says hers is done too; then it finishes. The note is in
 both histories; each makes their own item a commitment, and both commitments are on both
 calendars. Axe runs on every page and every stage, on both phones; every stage is
 photographed at phone size and must not scroll sideways.
@@ -240,7 +242,7 @@ def test_a_weekly_conversation_on_two_phones_with_a_pause_ending_in_two_commitme
     expect(bob.locator("#stage textarea")).to_have_count(0)  # nothing to tap or type yet
     expect(bob.locator("#stage .cv-listen")).to_contain_text("what matters to Alice")
 
-    # 5. Alice types a few anchor words; the wording aid notices "you always", under her box.
+    # 5. Alice types a few anchor words; the wording aid notices "you always", above her box.
     anchor = alice.get_by_label("A few words to anchor what you say")
     type_into(anchor, ALICE_ANCHOR)
     hints = alice.locator("#cv-hints-words")
@@ -248,6 +250,11 @@ def test_a_weekly_conversation_on_two_phones_with_a_pause_ending_in_two_commitme
     expect(hints).to_contain_text("You could try")
     expect(hints).to_contain_text("I feel \u2026 about \u2026 and I need \u2026")
     expect(hints).to_contain_text("Only a suggestion")
+    # Where she is looking, also with the keyboard open: right above her box, read politely.
+    expect(hints).to_have_attribute("aria-live", "polite")
+    above, box = hints.bounding_box(), anchor.bounding_box()
+    assert above is not None and box is not None
+    assert above["y"] + above["height"] <= box["y"] + 1
     photograph(alice, "03-speaking-alice-wording-aid")
     # Nothing of it reaches Bob, even after his screen has asked for news again.
     with bob.expect_response(lambda r: "/state/" in r.url):
@@ -372,27 +379,53 @@ def test_a_weekly_conversation_on_two_phones_with_a_pause_ending_in_two_commitme
     follow(button(bob, "Yes, that's it"), alice, MY_CLOSING, STEP["closing"])
     screen(bob, MY_CLOSING, STEP["closing"])
 
-    # 13. Closing: each writes what they will do on their own phone, and sees the other's.
+    # 13. Closing: each writes what they will do on their own phone (issue 13, bug 1).
     for page, partner in ((alice, "Bob"), (bob, "Alice")):
         theirs = page.get_by_role("region", name=f"{partner} will\u2026")
-        expect(theirs).to_contain_text(f"{partner} hasn't saved anything yet.")
+        expect(theirs).to_contain_text(f"{partner} is still writing.")
         expect(
             page.get_by_role("group", name="What I will do").get_by_role("textbox")
         ).to_have_count(5)
     photograph(bob, "09-closing-bob-empty")
-    _write_and_save(alice, ALICE_WILL, bob, "Alice")
-    _write_and_save(bob, BOB_WILL, alice, "Bob")
+    # Alice types her item and doesn't tap anything; it is kept as she types.
+    alices_box = alice.get_by_role("group", name="What I will do").get_by_label("1 of 5")
+    type_into(alices_box, ALICE_WILL)
+    expect(alice.locator("#cv-draft-status")).to_have_text("Kept as you type.")
+    # Bob writes his and says his list is done: that doesn't end Alice's turn.
+    type_into(bob.get_by_role("group", name="What I will do").get_by_label("1 of 5"), BOB_WILL)
+    alices_box.focus()
+    follow(button(bob, "My list is done"), alice, MY_CLOSING, STEP["closing"])
+    screen(bob, "Your list is done. Alice is still writing.", STEP["closing"])
+    expect(alices_box).to_have_value(ALICE_WILL)  # still in her box, as she left it
+    expect(alices_box).to_be_focused()
+    bobs = alice.get_by_role("region", name="Bob will\u2026")
+    expect(bobs.locator("li")).to_have_text([BOB_WILL])
+    expect(alice.locator("#stage")).to_contain_text("Bob has said theirs is done.")
+    expect(bob.get_by_role("region", name="Alice will\u2026")).to_contain_text(
+        "Alice is still writing."
+    )
+    assert Conversation.objects.get().finished_at is None
     photograph(alice, "09-closing-alice")
     photograph(bob, "09-closing-bob")
 
-    # 14. Bob finishes: the note is there for both.
-    follow(button(bob, "Finish"), alice, FINISHED, STEP["done"])
-    screen(bob, FINISHED, STEP["done"])
+    # 14. Alice says hers is done too: it finishes, and the note is there for both.
+    follow(button(alice, "My list is done"), bob, FINISHED, STEP["done"])
+    screen(alice, FINISHED, STEP["done"])
     # Each note names "You" first: what each felt heard about (the words said back that
-    # the speaker confirmed), then what each will do.
+    # the speaker confirmed, and who said them back), then what each will do.
     for page, partner, heard_about, will_do in (
-        (alice, "Bob", [BOB_SECOND_TRY, ALICE_HEARD], [ALICE_WILL, BOB_WILL]),
-        (bob, "Alice", [ALICE_HEARD, BOB_SECOND_TRY], [BOB_WILL, ALICE_WILL]),
+        (
+            alice,
+            "Bob",
+            [f"{BOB_SECOND_TRY} (said back by Bob)", f"{ALICE_HEARD} (said back by you)"],
+            [ALICE_WILL, BOB_WILL],
+        ),
+        (
+            bob,
+            "Alice",
+            [f"{ALICE_HEARD} (said back by Alice)", f"{BOB_SECOND_TRY} (said back by you)"],
+            [BOB_WILL, ALICE_WILL],
+        ),
     ):
         note = page.locator("#stage .cv-note")
         expect(note.get_by_role("heading")).to_have_text(
@@ -418,17 +451,6 @@ def test_a_weekly_conversation_on_two_phones_with_a_pause_ending_in_two_commitme
 
     assert_database(conversation, alice_user, bob_user)
     print(f"\nConversations journey: {time.monotonic() - started:.1f}s; {follow.summary()}")
-
-
-def _write_and_save(page: Page, words: str, partner_page: Page, name: str) -> None:
-    """Write one thing into the first box, save the list, and see it reach the partner."""
-    mine = page.get_by_role("group", name="What I will do")
-    type_into(mine.get_by_label("1 of 5"), words)
-    button(page, "Save my list").click()
-    expect(mine.get_by_label("1 of 5")).to_have_value(words)  # saved, shown again
-    theirs = partner_page.get_by_role("region", name=f"{name} will\u2026")
-    expect(theirs.locator("li")).to_have_text([words], timeout=FOLLOW_MS)
-    assert partner_page.evaluate("window.__sameRoom === true")
 
 
 def _confirm(

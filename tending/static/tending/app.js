@@ -148,6 +148,7 @@
   }
 
   var stageHadFocus = false;
+  var typingIn = null;
 
   document.addEventListener("input", keepTyping);
 
@@ -184,12 +185,24 @@
     var sent = detail.requestConfig && detail.requestConfig.elt;
     if (status === 200 && sent && sent.tagName === "FORM") forgetTyping(sent);
     stageHadFocus = target.contains(document.activeElement);
+    // A box being typed in when the partner's step arrives keeps the focus and the caret.
+    var box = document.activeElement;
+    typingIn = stageHadFocus && box && box.id && box.matches("[data-keep]")
+      ? { id: box.id, start: box.selectionStart, end: box.selectionEnd } : null;
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
     var stage = event.target;
     if (!stage || stage.id !== "stage") return;
     restoreTyping(stage);
+    if (typingIn) {
+      var again = document.getElementById(typingIn.id);
+      if (again) {
+        again.focus();
+        try { again.setSelectionRange(typingIn.start, typingIn.end); } catch (e) { /* not text */ }
+      }
+      typingIn = null;
+    }
     setUpBreathing(stage);
     announceTurn(stage);
     var focused = document.activeElement;
