@@ -20,6 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
 from agreements import services as agreements
 from agreements.models import Kind as AgreementKind
 from agreements.services import Terms
