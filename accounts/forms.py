@@ -42,11 +42,8 @@ class SignUpForm(forms.Form):
         return name
 
     def clean_email(self) -> str:
+        # Whether the email already has an account is never said here (see services.sign_up).
         email: str = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                "This email can't be used for a new account. If it's yours, sign in instead."
-            )
         return email
 
     def clean(self) -> dict[str, Any]:

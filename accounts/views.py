@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
+from accounts.devices import sets_device_cookie
 from accounts.forms import (
     ConfirmPasswordForm,
     ProfileForm,
@@ -38,11 +39,14 @@ def _with_next(name: str, next_url: str) -> str:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@sets_device_cookie
 def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_next_url(request))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # The same answer whether or not the email already had an account (its owner is
+        # told by email): sign-up never confirms that an account exists.
         services.sign_up(request, **form.cleaned_data)
         return redirect(_with_next("accounts:recovery_code", _next_url(request)))
     return render(request, "accounts/sign_up.html", {"form": form, "next": _next_url(request)})
@@ -50,6 +54,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@sets_device_cookie
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_next_url(request))
@@ -131,6 +136,7 @@ def new_recovery_code(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@sets_device_cookie
 def recover(request: HttpRequest) -> HttpResponse:
     """Forgot the password, kept the recovery code: a new password, nothing lost."""
     form = RecoverForm(request.POST or None)
@@ -146,7 +152,8 @@ def recover(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, "Your new password is set, and everything you wrote is here.")
-            return redirect("today")
+            # The code just used no longer works: its replacement is shown once, now.
+            return redirect(_with_next("accounts:recovery_code", reverse("today")))
     return render(request, "accounts/recover.html", {"form": form})
 
 

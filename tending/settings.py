@@ -109,9 +109,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Failed sign-ins allowed per (account, address) pair, and per address alone, in the window.
+# Failed sign-ins allowed in the window. Unknown devices: per (account, address) pair, per
+# address, and per account across addresses. A device where the account signed in before
+# (signed device cookie) has only its own budget (see accounts/throttle.py).
 SIGN_IN_THROTTLE_PER_PAIR = env_int("TENDING_SIGN_IN_LIMIT", 5)
 SIGN_IN_THROTTLE_PER_ADDRESS = env_int("TENDING_SIGN_IN_ADDRESS_LIMIT", 50)
+SIGN_IN_THROTTLE_PER_ACCOUNT = env_int("TENDING_SIGN_IN_ACCOUNT_LIMIT", 100)
+SIGN_IN_THROTTLE_PER_KNOWN_DEVICE = env_int("TENDING_SIGN_IN_DEVICE_LIMIT", 20)
+DEVICE_COOKIE_NAME = "tending_device"
+DEVICE_COOKIE_AGE = 365 * 24 * 3600
 SIGN_IN_THROTTLE_WINDOW_SECONDS = env_int("TENDING_SIGN_IN_WINDOW", 15 * 60)
 
 INVITE_LIFETIME_DAYS = 7
