@@ -108,7 +108,11 @@ class Schedule(models.Model):
 class Outcome(Entry):
     """How one occasion went, told by the one who kept (or didn't keep) it."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="outcomes")
+    PARENT_FIELD = "commitment"
+    # A partner's outcome of a joint rhythm outlives the other's account (SET_NULL).
+    commitment = models.ForeignKey(
+        Commitment, null=True, on_delete=models.SET_NULL, related_name="outcomes"
+    )
     on_date = models.DateField()
     result = models.CharField(max_length=8, choices=Result.choices)
     in_the_way = EncryptedField(max_length=REFLECTION_MAX, null=True, blank=True)
@@ -133,7 +137,11 @@ class Outcome(Entry):
 class Noticed(Entry):
     """The partner's side: "I noticed this", the evidence that effort was seen."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="noticed")
+    PARENT_FIELD = "commitment"
+    # The noticer's words are theirs: they outlive the commitment's author (SET_NULL).
+    commitment = models.ForeignKey(
+        Commitment, null=True, on_delete=models.SET_NULL, related_name="noticed"
+    )
     on_date = models.DateField()
     note = EncryptedField(max_length=NOTICED_MAX, null=True, blank=True)
 

@@ -109,6 +109,11 @@ class Entry(models.Model):
     SEALED_FROM_PARTNER: ClassVar[bool] = False
     # False for kinds that are only ever private (a journal): sharing them is refused.
     SHAREABLE: ClassVar[bool] = True
+    # The entry this one answers or belongs to, when that may be someone else's (the
+    # commitment an "I noticed" is about). What a person wrote is theirs: the foreign key is
+    # SET_NULL, so deleting the other's account leaves this row, and the export says the
+    # other's part was removed. None: the kind hangs off nobody else's entry.
+    PARENT_FIELD: ClassVar[str | None] = None
 
     # Filled by `reveal`: the decrypted values, by field name. Never saved.
     plain: dict[str, Any]
@@ -132,6 +137,11 @@ class Entry(models.Model):
     def export_extra(self) -> dict[str, Any]:
         """Clear (unencrypted) fields worth keeping in an export, such as a date."""
         return {}
+
+    @property
+    def parent_removed(self) -> bool:
+        """True when the entry this one belonged to was removed (with its author's account)."""
+        return self.PARENT_FIELD is not None and getattr(self, f"{self.PARENT_FIELD}_id") is None
 
     @property
     def is_shared(self) -> bool:

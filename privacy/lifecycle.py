@@ -16,6 +16,8 @@ from couples import services as couples
 from privacy.entries import Entry, entry_models, reveal
 from privacy.keyring import Keyring
 
+REMOVED_PART = "what this answered was removed when its author deleted their account"
+
 
 def _describe(entry: Entry, mine: bool) -> dict[str, Any]:
     return {
@@ -26,6 +28,7 @@ def _describe(entry: Entry, mine: bool) -> dict[str, Any]:
         "author": "me" if mine else entry.author.display_name,
         "readable": not (entry.unreadable or entry.waiting),
         "waiting_for_couple_key": entry.waiting,
+        **({"part_removed": REMOVED_PART} if entry.parent_removed else {}),
         "fields": entry.plain,
         **{k: _plain(v) for k, v in entry.export_extra().items()},
     }
@@ -76,6 +79,8 @@ def export_markdown(data: dict[str, Any]) -> str:
                 who = "" if item["author"] == "me" else f" by {item['author']}"
                 state = "shared" if item["shared"] else "private"
                 lines.append(f"- {item['created_at'][:16].replace('T', ' ')}{who} ({state})")
+                if item.get("part_removed"):
+                    lines.append(f"  - ({item['part_removed']})")
                 if not item["readable"]:
                     lines.append(
                         "  - (can no longer be opened: written under a key that was reset)"

@@ -151,8 +151,8 @@ def said(user: User, conversation: Conversation) -> list[tuple[str, str, str, in
     return [
         (
             e.said,
-            names[e.speaker_id],
-            names[e.by_id],
+            names[e.speaker_id or 0],
+            names[e.by_id or 0],
             e.round,
             e.attempt,
             e.plain.get("words"),
