@@ -114,7 +114,11 @@ class Outcome(Entry):
         Commitment, null=True, on_delete=models.SET_NULL, related_name="outcomes"
     )
     on_date = models.DateField()
-    result = models.CharField(max_length=8, choices=Result.choices)
+    # Kept / partly / missed is the person's own news: encrypted in `how_it_went` (issue 17).
+    # `result` only holds it for rows written before that, until their author next opens
+    # them (`services.occasions` moves it into `how_it_went` and blanks this column).
+    result = models.CharField(max_length=8, choices=Result.choices, blank=True, default="")
+    how_it_went = EncryptedField(null=True, blank=True)  # a Result value
     in_the_way = EncryptedField(max_length=REFLECTION_MAX, null=True, blank=True)
     will_change = EncryptedField(max_length=REFLECTION_MAX, null=True, blank=True)
 
@@ -126,12 +130,22 @@ class Outcome(Entry):
         )
         indexes = (models.Index(fields=["commitment", "on_date"]),)
 
+    @property
+    def outcome_result(self) -> str:
+        """Kept, partly or missed: from the opened `how_it_went` (call `reveal` first), or a
+        not yet moved clear value; "" when neither is at hand."""
+        if self.result:
+            return self.result
+        opened = getattr(self, "plain", None) or {}
+        return str(opened.get("how_it_went") or "")
+
+    @property
+    def result_words(self) -> str:
+        value = self.outcome_result
+        return str(Result(value).label) if value in Result.values else ""
+
     def export_extra(self) -> dict[str, object]:
-        return {
-            "commitment": str(self.commitment_id),
-            "on_date": self.on_date.isoformat(),
-            "result": self.result,
-        }
+        return {"commitment": str(self.commitment_id), "on_date": self.on_date.isoformat()}
 
 
 class Noticed(Entry):

@@ -30,6 +30,7 @@ from commitments import services as commitments
 from commitments.models import Cadence, Commitment, Outcome, Result
 from commitments.models import Kind as RhythmKind
 from commitments.occurrences import Rule
+from commitments.tests.helpers import how_it_went
 from conftest import PASSWORD, Cast
 from conversations import services
 from conversations.models import (
@@ -765,7 +766,7 @@ def test_finishing_the_weekly_conversation_keeps_this_weeks_rhythm(
     to_closing(alice, bob, conversation)
     finish(bob, conversation)  # the partner of the one who set the rhythm up
     (outcome,) = Outcome.objects.filter(commitment=rhythm)
-    assert (outcome.on_date, outcome.result) == (kept_on, Result.KEPT)
+    assert (outcome.on_date, how_it_went(outcome)) == (kept_on, Result.KEPT)
 
 
 def test_a_conversation_about_one_thing_leaves_the_weekly_rhythm_alone(cast: Cast) -> None:

@@ -45,7 +45,7 @@ def test_deleting_an_account_keeps_the_words_the_partner_wrote(cast: Cast) -> No
     agreements.accept(
         bob,
         Agreement.objects.get(pk=agreement.pk),
-        AgreementVersion.objects.get(pk=agreement.pending_id),
+        AgreementVersion.objects.get(pk=agreement.pending_id or uuid.uuid4()),
     )
     fresh = Agreement.objects.get(pk=agreement.pk)
     bobs_version = agreements.revise(
