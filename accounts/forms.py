@@ -103,6 +103,18 @@ class ConfirmPasswordForm(forms.Form):
         return password
 
 
+def second_code_field(*, required: bool) -> forms.CharField:
+    return forms.CharField(
+        label="Code from your authenticator app" + ("" if required else " (if you use one)"),
+        max_length=20,
+        required=required,
+        help_text="Or one of your sign-in recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none"}
+        ),
+    )
+
+
 class RecoverForm(forms.Form):
     email = forms.EmailField(label="Email", max_length=254)
     recovery_code = forms.CharField(
@@ -112,6 +124,27 @@ class RecoverForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     new_password = new_password_field()
+    # Shown to everyone, so the page never says which accounts use two-step sign-in.
+    second_code = second_code_field(required=False)
+
+
+class SecondStepForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The six digits your authenticator app shows now, or a recovery code.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": "", "autocapitalize": "none"}
+        ),
+    )
+
+
+class ConfirmAuthenticatorForm(forms.Form):
+    code = forms.CharField(
+        label="The six digits your app shows",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
     def clean_new_password(self) -> str:
         password: str = self.cleaned_data["new_password"]
@@ -131,10 +164,23 @@ class ResetWithoutCodeForm(forms.Form):
     )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        from accounts import two_factor
+
         self.user = user
         super().__init__(*args, **kwargs)
+        # The emailed link alone doesn't replace keys when two-step sign-in is on.
+        if two_factor.has_second_step(user):
+            self.fields["second_code"] = second_code_field(required=True)
 
     def clean_new_password(self) -> str:
         password: str = self.cleaned_data["new_password"]
         password_validation.validate_password(password, self.user)
         return password
+
+    def clean_second_code(self) -> str:
+        from accounts import two_factor
+
+        code: str = self.cleaned_data["second_code"]
+        if not two_factor.verify(self.user, code):
+            raise forms.ValidationError(two_factor.WRONG_CODE)
+        return code

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
 
-from accounts import devices, throttle
+from accounts import devices, throttle, two_factor
 from accounts.models import User
 from accounts.tasks import send_password_reset
 from outbox import services as outbox
@@ -32,7 +32,10 @@ SLOW_DOWN = (
     "Too many attempts from this device. Please wait a few minutes and try again. "
     "A device where you've signed in before still works."
 )
-WRONG_RECOVERY = "That email and recovery code don't match. Nothing has changed."
+WRONG_RECOVERY = (
+    "Those details don't match. If you use an authenticator app, check its code too. "
+    "Nothing has changed."
+)
 
 
 def create_account(
@@ -104,7 +107,9 @@ def _sign_up_with_a_taken_email(email: str, password: str, *, already_hashed: bo
     )
 
 
-def sign_in(request: HttpRequest, *, email: str, password: str) -> User:
+def sign_in(request: HttpRequest, *, email: str, password: str) -> User | None:
+    """Signs the person in, or, when they turned on two-step sign-in, returns None with the
+    second step waiting (see accounts.two_factor)."""
     email = email.strip().lower()
     address = throttle.client_address(request)
     device = devices.known_device(request, email)
@@ -116,6 +121,9 @@ def sign_in(request: HttpRequest, *, email: str, password: str) -> User:
         throttle.record_failure("sign-in", email, address, device)
         raise SignInRefused(WRONG_DETAILS)
     throttle.clear("sign-in", email, address, device)
+    if keys.has_keys(user) and two_factor.has_second_step(user):
+        two_factor.begin(request, user, keys.unlock_with_password(user, password), email)
+        return None
     if keys.has_keys(user):
         data_key = keys.unlock_with_password(user, password)
         _start_session(request, user, data_key)
@@ -163,7 +171,12 @@ def change_password(request: HttpRequest, user: User, old_password: str, new_pas
 
 
 def reset_with_recovery_code(
-    request: HttpRequest, *, email: str, recovery_code: str, new_password: str
+    request: HttpRequest,
+    *,
+    email: str,
+    recovery_code: str,
+    new_password: str,
+    second_code: str = "",
 ) -> User:
     """Forgot the password but kept the code: everything is kept. The code works once: the
     data key is wrapped again under a new code, which is shown once, like the first."""
@@ -178,6 +191,9 @@ def reset_with_recovery_code(
             keys.same_work_as_unlocking(recovery_code)
             raise crypto.DecryptionFailed
         data_key = keys.unlock_with_recovery_code(user, recovery_code)
+        # With two-step sign-in on, the recovery code alone changes nothing.
+        if two_factor.has_second_step(user) and not two_factor.verify(user, second_code):
+            raise crypto.DecryptionFailed
     except crypto.DecryptionFailed:
         throttle.record_failure("recovery", email, address, device)
         raise SignInRefused(WRONG_RECOVERY) from None
