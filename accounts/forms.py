@@ -50,11 +50,8 @@ class SignUpForm(forms.Form):
         return name
 
     def clean_email(self) -> str:
+        # Whether the email already has an account is never said here (see services.sign_up).
         email: str = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(
-                "This email can't be used for a new account. If it's yours, sign in instead."
-            )
         return email
 
     def clean(self) -> dict[str, Any]:
@@ -116,6 +113,18 @@ class ConfirmPasswordForm(forms.Form):
         return password
 
 
+def second_code_field(*, required: bool) -> forms.CharField:
+    return forms.CharField(
+        label="Code from your authenticator app" + ("" if required else " (if you use one)"),
+        max_length=20,
+        required=required,
+        help_text="Or one of your sign-in recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "none"}
+        ),
+    )
+
+
 class RecoverForm(forms.Form):
     email = forms.EmailField(label="Email", max_length=254)
     recovery_code = forms.CharField(
@@ -125,6 +134,27 @@ class RecoverForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
     new_password = new_password_field()
+    # Shown to everyone, so the page never says which accounts use two-step sign-in.
+    second_code = second_code_field(required=False)
+
+
+class SecondStepForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The six digits your authenticator app shows now, or a recovery code.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": "", "autocapitalize": "none"}
+        ),
+    )
+
+
+class ConfirmAuthenticatorForm(forms.Form):
+    code = forms.CharField(
+        label="The six digits your app shows",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
     def clean_new_password(self) -> str:
         password: str = self.cleaned_data["new_password"]
@@ -144,14 +174,26 @@ class ResetWithoutCodeForm(forms.Form):
     )
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        from accounts import two_factor
+
         self.user = user
         super().__init__(*args, **kwargs)
+        # The emailed link alone doesn't replace keys when two-step sign-in is on.
+        if two_factor.has_second_step(user):
+            self.fields["second_code"] = second_code_field(required=True)
 
     def clean_new_password(self) -> str:
         password: str = self.cleaned_data["new_password"]
         password_validation.validate_password(password, self.user)
         return password
 
+    def clean_second_code(self) -> str:
+        from accounts import two_factor
+
+        code: str = self.cleaned_data["second_code"]
+        if not two_factor.verify(self.user, code):
+            raise forms.ValidationError(two_factor.WRONG_CODE)
+        return code
 
 class ChangePasswordForm(PasswordChangeForm):
     """Django's password change, in our words (its checks are unchanged)."""

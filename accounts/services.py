@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
 
-from accounts import throttle
+from accounts import devices, throttle, two_factor
 from accounts.models import User
 from accounts.tasks import send_password_reset
+from outbox import services as outbox
 from privacy import crypto, keys
 from privacy.keyring import keyring_for
 
@@ -25,9 +30,12 @@ class SignInRefused(Exception):
 WRONG_DETAILS = "That email and password don't match an account. Please try again."
 SLOW_DOWN = (
     "Too many attempts from this device. Please wait a few minutes and try again. "
-    "Signing in from your own device still works."
+    "A device where you've signed in before still works."
 )
-WRONG_RECOVERY = "That email and recovery code don't match. Nothing has changed."
+WRONG_RECOVERY = (
+    "Those details don't match. If you use an authenticator app, check its code too. "
+    "Nothing has changed."
+)
 
 
 def create_account(
@@ -53,25 +61,69 @@ def _offer_recovery_code(request: HttpRequest, code: str) -> None:
 
 def sign_up(
     request: HttpRequest, *, email: str, password: str, display_name: str, time_zone: str
-) -> User:
-    user, data_key, code = create_account(
-        email=email, password=password, display_name=display_name, time_zone=time_zone
-    )
+) -> User | None:
+    """A new account, signed in. When the email already has an account (or another sign-up
+    with it wins a race) nothing is made and nothing says so: the same work is done, the
+    address's owner gets an email, and None is returned for the view to answer the same."""
+    email = email.strip().lower()
+    if _email_taken(email):
+        _sign_up_with_a_taken_email(email, password)
+        return None
+    try:
+        user, data_key, code = create_account(
+            email=email, password=password, display_name=display_name, time_zone=time_zone
+        )
+    except IntegrityError:  # six sign-ups at once with one new email: one wins
+        _sign_up_with_a_taken_email(email, password, already_hashed=True)
+        return None
     _start_session(request, user, data_key)
     _offer_recovery_code(request, code)
+    devices.remember(request, email)
     return user
 
 
-def sign_in(request: HttpRequest, *, email: str, password: str) -> User:
+def _email_taken(email: str) -> bool:
+    return User.objects.filter(email=email).exists()
+
+
+def _sign_up_with_a_taken_email(email: str, password: str, *, already_hashed: bool = False) -> None:
+    if not already_hashed:
+        make_password(password)  # the hash create_user would have made
+    keys.same_work_as_creating(password)
+    owner = User.objects.filter(email=email).first()
+    if owner is None:
+        return
+    body = render_to_string(
+        "accounts/email/sign_up_taken.txt",
+        {"user": owner, "sign_in": settings.SITE_URL + "/account/sign-in/"},
+    )
+    # At most one such email per account per hour, however often someone tries.
+    outbox.enqueue(
+        to=owner.email,
+        subject="Someone tried to make a Tending account with your email",
+        body=body,
+        dedupe_key=f"sign-up-taken:{owner.pk}:{timezone.now():%Y%m%d%H}",
+        user=owner,
+    )
+
+
+def sign_in(request: HttpRequest, *, email: str, password: str) -> User | None:
+    """Signs the person in, or, when they turned on two-step sign-in, returns None with the
+    second step waiting (see accounts.two_factor)."""
+    email = email.strip().lower()
     address = throttle.client_address(request)
-    if throttle.is_blocked("sign-in", email, address):
+    device = devices.known_device(request, email)
+    if throttle.is_blocked("sign-in", email, address, device):
         raise SignInRefused(SLOW_DOWN)
-    # authenticate() hashes a dummy password for unknown emails, so timing matches too.
-    user = authenticate(request, email=email.strip().lower(), password=password)
+    # authenticate() hashes a dummy password for unknown emails, so the work matches too.
+    user = authenticate(request, email=email, password=password)
     if not isinstance(user, User):
-        throttle.record_failure("sign-in", email, address)
+        throttle.record_failure("sign-in", email, address, device)
         raise SignInRefused(WRONG_DETAILS)
-    throttle.clear("sign-in", email, address)
+    throttle.clear("sign-in", email, address, device)
+    if keys.has_keys(user) and two_factor.has_second_step(user):
+        two_factor.begin(request, user, keys.unlock_with_password(user, password), email)
+        return None
     if keys.has_keys(user):
         data_key = keys.unlock_with_password(user, password)
         _start_session(request, user, data_key)
@@ -79,6 +131,7 @@ def sign_in(request: HttpRequest, *, email: str, password: str) -> User:
         data_key, code = keys.create_person_keys(user, password)
         _start_session(request, user, data_key)
         _offer_recovery_code(request, code)
+    devices.remember(request, email)
     return user
 
 
@@ -118,19 +171,31 @@ def change_password(request: HttpRequest, user: User, old_password: str, new_pas
 
 
 def reset_with_recovery_code(
-    request: HttpRequest, *, email: str, recovery_code: str, new_password: str
+    request: HttpRequest,
+    *,
+    email: str,
+    recovery_code: str,
+    new_password: str,
+    second_code: str = "",
 ) -> User:
-    """Forgot the password but kept the code: everything is kept."""
+    """Forgot the password but kept the code: everything is kept. The code works once: the
+    data key is wrapped again under a new code, which is shown once, like the first."""
+    email = email.strip().lower()
     address = throttle.client_address(request)
-    if throttle.is_blocked("recovery", email, address):
+    device = devices.known_device(request, email)
+    if throttle.is_blocked("recovery", email, address, device):
         raise SignInRefused(SLOW_DOWN)
-    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+    user = User.objects.filter(email=email, is_active=True).first()
     try:
         if user is None or not keys.has_keys(user):
+            keys.same_work_as_unlocking(recovery_code)
             raise crypto.DecryptionFailed
         data_key = keys.unlock_with_recovery_code(user, recovery_code)
+        # With two-step sign-in on, the recovery code alone changes nothing.
+        if two_factor.has_second_step(user) and not two_factor.verify(user, second_code):
+            raise crypto.DecryptionFailed
     except crypto.DecryptionFailed:
-        throttle.record_failure("recovery", email, address)
+        throttle.record_failure("recovery", email, address, device)
         raise SignInRefused(WRONG_RECOVERY) from None
     with transaction.atomic():
         user.set_password(new_password)
@@ -138,21 +203,25 @@ def reset_with_recovery_code(
         user.save(update_fields=["password", "session_generation"])
         user.refresh_from_db(fields=["session_generation"])
         keys.rewrap_for_password(user, data_key, new_password)
-    throttle.clear("recovery", email, address)
+        code = keys.new_recovery_code(user, data_key)
+    throttle.clear("recovery", email, address, device)
     _start_session(request, user, data_key)
+    _offer_recovery_code(request, code)
+    devices.remember(request, email)
     return user
 
 
 def request_reset_email(request: HttpRequest, email: str) -> None:
-    """Queue a reset link. The reply is the same whether or not the account exists."""
+    """Queue a reset link. The reply, and the work behind it, are the same whether or not
+    the account exists: a task is queued either way, and finds no one for an unknown email."""
     address = throttle.client_address(request)
     if throttle.is_blocked("reset-email", email, address):
         return
     throttle.record_failure("reset-email", email, address)  # counts requests, not failures
     user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
-    if user is not None:
-        origin = request.build_absolute_uri("/")
-        transaction.on_commit(lambda: send_password_reset.enqueue(user.pk, origin))
+    user_id = user.pk if user is not None else None
+    origin = request.build_absolute_uri("/")
+    transaction.on_commit(lambda: send_password_reset.enqueue(user_id, origin))
 
 
 def user_for_reset_link(uidb64: str, token: str) -> User | None:

@@ -15,8 +15,11 @@ from accounts.models import User
 
 
 @task()
-def send_password_reset(user_id: int, origin: str) -> None:
-    """The reset link is made here, in the worker, so no usable token waits in the database."""
+def send_password_reset(user_id: int | None, origin: str) -> None:
+    """The reset link is made here, in the worker, so no usable token waits in the database.
+    A request for an unknown email queues this with no one, so both cost the same."""
+    if user_id is None:
+        return
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return

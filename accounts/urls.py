@@ -6,6 +6,7 @@ app_name = "accounts"
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
     path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-in/code/", views.second_step, name="second_step"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("recovery-code/", views.recovery_code, name="recovery_code"),
     path("recover/", views.recover, name="recover"),
@@ -15,4 +16,12 @@ urlpatterns = [
     path("settings/recovery-code/", views.new_recovery_code, name="new_recovery_code"),
     path("settings/password/", views.change_password, name="change_password"),
     path("settings/sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("settings/two-step/", views.two_step_settings, name="two_step"),
+    path(
+        "settings/two-step/authenticator/",
+        views.two_step_authenticator,
+        name="two_step_authenticator",
+    ),
+    path("settings/two-step/recovery-codes/", views.two_step_codes, name="two_step_codes"),
+    path("settings/two-step/off/", views.two_step_off, name="two_step_off"),
 ]

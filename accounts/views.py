@@ -9,14 +9,17 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
+from accounts import services, two_factor
+from accounts.devices import sets_device_cookie
 from accounts.forms import (
     ChangePasswordForm,
+    ConfirmAuthenticatorForm,
     ConfirmPasswordForm,
     ProfileForm,
     RecoverForm,
     ResetRequestForm,
     ResetWithoutCodeForm,
+    SecondStepForm,
     SignInForm,
     SignUpForm,
 )
@@ -34,11 +37,14 @@ def _with_next(name: str, next_url: str) -> str:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@sets_device_cookie
 def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_next_url(request))
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # The same answer whether or not the email already had an account (its owner is
+        # told by email): sign-up never confirms that an account exists.
         services.sign_up(request, **form.cleaned_data)
         return redirect(_with_next("accounts:recovery_code", _next_url(request)))
     return render(request, "accounts/sign_up.html", {"form": form, "next": _next_url(request)})
@@ -46,16 +52,19 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@sets_device_cookie
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_next_url(request))
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.sign_in(request, **form.cleaned_data)
+            user = services.sign_in(request, **form.cleaned_data)
         except services.SignInRefused as refusal:
             form.add_error(None, str(refusal))
         else:
+            if user is None:  # two-step sign-in: the code comes next
+                return redirect(_with_next("accounts:second_step", _next_url(request)))
             return redirect(_next_url(request))
     return render(request, "accounts/sign_in.html", {"form": form, "next": _next_url(request)})
 
@@ -127,6 +136,7 @@ def new_recovery_code(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@sets_device_cookie
 def recover(request: HttpRequest) -> HttpResponse:
     """Forgot the password, kept the recovery code: a new password, nothing lost."""
     form = RecoverForm(request.POST or None)
@@ -137,12 +147,14 @@ def recover(request: HttpRequest) -> HttpResponse:
                 email=form.cleaned_data["email"],
                 recovery_code=form.cleaned_data["recovery_code"],
                 new_password=form.cleaned_data["new_password"],
+                second_code=form.cleaned_data["second_code"],
             )
         except services.SignInRefused as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, "Your new password is set, and everything you wrote is here.")
-            return redirect("today")
+            # The code just used no longer works: its replacement is shown once, now.
+            return redirect(_with_next("accounts:recovery_code", reverse("today")))
     return render(request, "accounts/recover.html", {"form": form})
 
 
@@ -169,3 +181,104 @@ def reset_confirm(request: HttpRequest, uidb64: str, reset_token: str) -> HttpRe
     response = render(request, "accounts/reset_confirm.html", {"form": form, "person": user})
     add_never_cache_headers(response)
     return response
+
+
+# -- two-step sign-in --------------------------------------------------------------------
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@sets_device_cookie
+def second_step(request: HttpRequest) -> HttpResponse:
+    """After the right password: the code from the authenticator app (or a recovery code)."""
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    if two_factor.waiting_user(request) is None:
+        messages.info(request, two_factor.EXPIRED)
+        return redirect(_with_next("accounts:sign_in", _next_url(request)))
+    form = SecondStepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor.finish(request, form.cleaned_data["code"])
+        except two_factor.SecondStepRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect(_next_url(request))
+    response = render(
+        request, "accounts/second_step.html", {"form": form, "next": _next_url(request)}
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def two_step_settings(request: HttpRequest) -> HttpResponse:
+    """Turn the authenticator on (after the password), or see that it is on."""
+    user = signed_in_user(request)
+    form = ConfirmPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        two_factor.start_authenticator(user)
+        return redirect("accounts:two_step_authenticator")
+    context = {
+        "form": form,
+        "on": two_factor.has_second_step(user),
+        "codes_left": two_factor.recovery_codes_left(user),
+    }
+    return render(request, "accounts/two_step.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def two_step_authenticator(request: HttpRequest) -> HttpResponse:
+    """The key for the app, then its first code, which turns it on."""
+    user = signed_in_user(request)
+    waiting = two_factor.unconfirmed_authenticator(user)
+    if waiting is None:
+        return redirect("accounts:two_step")
+    form = ConfirmAuthenticatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.confirm_authenticator(user, form.cleaned_data["code"])
+        if codes is None:
+            form.add_error(
+                "code", "That code didn't match. Check the app's clock, then try the next one."
+            )
+        else:
+            two_factor.offer_codes(request, codes)
+            messages.success(request, "Two-step sign-in is on.")
+            return redirect("accounts:two_step_codes")
+    response = render(
+        request, "accounts/two_step_authenticator.html", {"form": form, "new": waiting}
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def two_step_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes after the password; the ones just made are shown here once."""
+    user = signed_in_user(request)
+    form = ConfirmPasswordForm(user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid() and two_factor.has_second_step(user):
+            two_factor.offer_codes(request, two_factor.new_recovery_codes(user))
+            return redirect("accounts:two_step_codes")
+        if not two_factor.has_second_step(user):
+            return redirect("accounts:two_step")
+    codes = two_factor.codes_to_show(request) if request.method == "GET" else []
+    response = render(
+        request,
+        "accounts/two_step_codes.html",
+        {"form": form, "codes": codes, "codes_left": two_factor.recovery_codes_left(user)},
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def two_step_off(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = ConfirmPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        two_factor.turn_off(user)
+        messages.info(request, "Two-step sign-in is off. Your password alone signs you in now.")
+        return redirect("accounts:two_step")
+    return render(request, "accounts/two_step_off.html", {"form": form})

@@ -133,7 +133,11 @@ class AgreementVersion(Entry):
     """One proposal of the words of an agreement: the first, a revision, or retiring it.
     The author proposed it; `answered_by` accepted (or declined) it."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    PARENT_FIELD = "agreement"
+    # Each version belongs to who proposed it; it outlives the agreement's author.
+    agreement = models.ForeignKey(
+        Agreement, null=True, on_delete=models.SET_NULL, related_name="versions"
+    )
     number = models.PositiveIntegerField()
     change = models.CharField(max_length=8, choices=Change.choices)
     state = models.CharField(
@@ -253,7 +257,8 @@ class ReviewAnswer(Entry):
     (`PARTNER_SEES_WHEN`)."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="answers")
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="+")
+    PARENT_FIELD = "agreement"
+    agreement = models.ForeignKey(Agreement, null=True, on_delete=models.SET_NULL, related_name="+")
     choice = EncryptedField()  # a Choice value
     note = EncryptedField(max_length=REVIEW_NOTE_MAX, null=True, blank=True)
 
@@ -298,7 +303,10 @@ class Concern(Entry):
     sent, it is shared with the partner and opens a repair topic until both agree it has
     been talked through: one suggests it, the other accepts or not."""
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="concerns")
+    PARENT_FIELD = "agreement"
+    agreement = models.ForeignKey(
+        Agreement, null=True, on_delete=models.SET_NULL, related_name="concerns"
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
     # Who suggested it has been talked through; it settles when the other agrees.
@@ -345,9 +353,11 @@ class Concern(Entry):
 class ConcernAnswer(Entry):
     """The partner's answer, with prompts for ownership. Private while a draft."""
 
+    PARENT_FIELD = "concern"
     # No reverse accessor: `concern.answer` would hand a template the partner's private
     # draft. Read answers through agreements.services, which applies the access rule.
-    concern = models.OneToOneField(Concern, on_delete=models.CASCADE, related_name="+")
+    # The answer is its author's words: it outlives the concern's author (SET_NULL).
+    concern = models.OneToOneField(Concern, null=True, on_delete=models.SET_NULL, related_name="+")
     sent_at = models.DateTimeField(null=True, blank=True)
     what_i_did = EncryptedField(max_length=CONCERN_MAX, null=True, blank=True)
     how_it_affected = EncryptedField(max_length=CONCERN_MAX, null=True, blank=True)

@@ -208,9 +208,11 @@ class ConcernAnswerForm(SendingForm):
     )
 
 
-def agreement_title(agreement: Agreement) -> str:
+def agreement_title(agreement: Agreement | None) -> str:
     """The words to show for an agreement (its accepted version, or else the proposal
     waiting, already opened)."""
+    if agreement is None:
+        return "An agreement that was removed when its author deleted their account"
     version = agreement.current or agreement.pending
     if version is None:
         return "An agreement"

@@ -246,7 +246,7 @@ def propose(ring: Keyring, kind: str, terms: Terms, *, token: uuid.UUID | None =
     token) returns the first and changes nothing."""
     earlier = _version_by_token(ring.user, token)
     if earlier is not None:
-        if earlier.number != 1:
+        if earlier.number != 1 or earlier.agreement is None:
             raise AgreementProblem(_USED_FORM)
         return earlier.agreement
     terms = check_terms(kind, terms)
@@ -264,7 +264,7 @@ def propose(ring: Keyring, kind: str, terms: Terms, *, token: uuid.UUID | None =
             version = _add_version(ring, agreement, Change.PROPOSE, terms, token)
     except IntegrityError:
         again = _version_by_token(ring.user, token)
-        if again is None:
+        if again is None or again.agreement is None:
             raise
         return again.agreement
     agreement.pending = version
@@ -508,9 +508,10 @@ def reveal_versions(ring: Keyring, versions: Iterable[AgreementVersion]) -> list
     return entries.reveal(list(versions), ring)  # type: ignore[return-value]
 
 
-def reveal_agreements(ring: Keyring, agreements: Iterable[Agreement]) -> list[Agreement]:
-    """Open the current and the waiting version of each agreement (one pass, no queries)."""
-    chosen = list(agreements)
+def reveal_agreements(ring: Keyring, agreements: Iterable[Agreement | None]) -> list[Agreement]:
+    """Open the current and the waiting version of each agreement (one pass, no queries).
+    None stands for an agreement its author removed with their account, and is skipped."""
+    chosen = [a for a in agreements if a is not None]
     versions = [v for a in chosen for v in (a.current, a.pending) if v is not None]
     reveal_versions(ring, versions)
     return chosen
@@ -519,7 +520,7 @@ def reveal_agreements(ring: Keyring, agreements: Iterable[Agreement]) -> list[Ag
 def replaced_by(version: AgreementVersion) -> AgreementVersion | None:
     """The proposal this one replaced, when it replaced one (a counter-proposal made
     before anything was in effect)."""
-    if version.number <= 1:
+    if version.number <= 1 or version.agreement_id is None:
         return None
     found: AgreementVersion | None = (
         AgreementVersion.objects.filter(
@@ -723,6 +724,8 @@ def review_results(ring: Keyring, review: Review) -> list[ReviewRow]:
     rows: dict[Any, ReviewRow] = {}
     for answer in answers:
         assert isinstance(answer, ReviewAnswer)
+        if answer.agreement is None:  # removed with its author's account
+            continue
         row = rows.setdefault(answer.agreement_id, ReviewRow(answer.agreement, None, None))
         if answer.author_id == ring.user.pk:
             row.mine = answer
@@ -920,7 +923,9 @@ def my_drafts(user: User) -> QuerySet[Concern]:
 
 def open_topics(user: User) -> QuerySet[Concern]:
     """Repair topics: concerns sent and not yet talked through (for a conversation)."""
-    return visible_concerns(user).filter(sent_at__isnull=False, settled_at__isnull=True)
+    return visible_concerns(user).filter(
+        sent_at__isnull=False, settled_at__isnull=True, agreement__isnull=False
+    )
 
 
 def concern_answer(user: User, concern: Concern) -> ConcernAnswer | None:

@@ -91,13 +91,14 @@ def _run(years: float) -> None:
                 author=owner,
                 couple_id=c.couple_id,
                 visibility=c.visibility,
-                result=week_of_results[n % len(week_of_results)],
             )
-            missed = outcome.result != Result.KEPT
+            result = week_of_results[n % len(week_of_results)]
+            missed = result != Result.KEPT
             entries.encrypt_into(
                 outcome,
                 ring,
                 {
+                    "how_it_went": result,
                     "in_the_way": "A long day at work" if missed else None,
                     "will_change": "Set a reminder" if missed else None,
                 },

@@ -240,7 +240,9 @@ class ConsentCheck(Entry):
     """ "Still feel good about this?" answered yes by one person: private to them, so that
     the question stops showing for them. The partner is never told."""
 
-    moment = models.ForeignKey(Moment, on_delete=models.CASCADE, related_name="+")
+    PARENT_FIELD = "moment"
+    # Private to its author, and theirs: it outlives the moment's author (SET_NULL).
+    moment = models.ForeignKey(Moment, null=True, on_delete=models.SET_NULL, related_name="+")
     answer = EncryptedField()
 
     class Meta:
@@ -272,7 +274,8 @@ class Feeling(models.TextChoices):
 class Aftercare(Entry):
     """How it was, for one person, noted privately afterwards."""
 
-    moment = models.ForeignKey(Moment, on_delete=models.CASCADE, related_name="+")
+    PARENT_FIELD = "moment"
+    moment = models.ForeignKey(Moment, null=True, on_delete=models.SET_NULL, related_name="+")
     feeling = EncryptedField()
     note = EncryptedField(max_length=AFTERCARE_NOTE_MAX, null=True, blank=True)
 

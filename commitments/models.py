@@ -143,9 +143,17 @@ class Schedule(models.Model):
 class Outcome(Entry):
     """How one occasion went, told by the one who kept (or didn't keep) it."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="outcomes")
+    PARENT_FIELD = "commitment"
+    # A partner's outcome of a joint rhythm outlives the other's account (SET_NULL).
+    commitment = models.ForeignKey(
+        Commitment, null=True, on_delete=models.SET_NULL, related_name="outcomes"
+    )
     on_date = models.DateField()
-    result = models.CharField(max_length=8, choices=Result.choices)
+    # Kept / partly / missed is the person's own news: encrypted in `how_it_went` (issue 17).
+    # `result` only holds it for rows written before that, until their author next opens
+    # them (`services.occasions` moves it into `how_it_went` and blanks this column).
+    result = models.CharField(max_length=8, choices=Result.choices, blank=True, default="")
+    how_it_went = EncryptedField(null=True, blank=True)  # a Result value
     in_the_way = EncryptedField(max_length=REFLECTION_MAX, null=True, blank=True)
     will_change = EncryptedField(max_length=REFLECTION_MAX, null=True, blank=True)
 
@@ -158,12 +166,22 @@ class Outcome(Entry):
         )
         indexes = (models.Index(fields=["commitment", "on_date"]),)
 
+    @property
+    def outcome_result(self) -> str:
+        """Kept, partly or missed: from the opened `how_it_went` (call `reveal` first), or a
+        not yet moved clear value; "" when neither is at hand."""
+        if self.result:
+            return self.result
+        opened = getattr(self, "plain", None) or {}
+        return str(opened.get("how_it_went") or "")
+
+    @property
+    def result_words(self) -> str:
+        value = self.outcome_result
+        return str(Result(value).label) if value in Result.values else ""
+
     def export_extra(self) -> dict[str, object]:
-        return {
-            "commitment": str(self.commitment_id),
-            "on_date": self.on_date.isoformat(),
-            "result": self.result,
-        }
+        return {"commitment": str(self.commitment_id), "on_date": self.on_date.isoformat()}
 
     @classmethod
     def export_label(cls) -> str:
@@ -175,7 +193,7 @@ class Outcome(Entry):
     def export_title(self, ctx: ExportContext) -> str:
         commitment = ctx.get(Commitment, self.commitment_id)
         title = ctx.quoted(commitment.plain.get("title")) if commitment else ""
-        return f"{Result(self.result).label}: {title or 'a commitment'}"
+        return f"{self.result_words or 'Marked'}: {title or 'a commitment'}"
 
     def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
         lines = [
@@ -188,7 +206,11 @@ class Outcome(Entry):
 class Noticed(Entry):
     """The partner's side: "I noticed this", the evidence that effort was seen."""
 
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="noticed")
+    PARENT_FIELD = "commitment"
+    # The noticer's words are theirs: they outlive the commitment's author (SET_NULL).
+    commitment = models.ForeignKey(
+        Commitment, null=True, on_delete=models.SET_NULL, related_name="noticed"
+    )
     on_date = models.DateField()
     note = EncryptedField(max_length=NOTICED_MAX, null=True, blank=True)
 

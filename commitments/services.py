@@ -273,7 +273,7 @@ def record_outcome(
     if outcome is None:
         outcome = Outcome(commitment=commitment, on_date=on_date)
     outcome.author = user
-    outcome.result = result
+    outcome.result = ""  # never in clear again (see Outcome.how_it_went)
     outcome.visibility = commitment.visibility
     outcome.couple_id = commitment.couple_id
     outcome.updated_at = timezone.now()
@@ -283,6 +283,7 @@ def record_outcome(
             outcome,
             ring,
             {
+                "how_it_went": result,
                 "in_the_way": (in_the_way.strip() or None) if reflection else None,
                 "will_change": (will_change.strip() or None) if reflection else None,
             },
@@ -554,7 +555,8 @@ class Occasion:
 
     @property
     def state(self) -> str:
-        return self.outcome.result if self.outcome else "open"
+        """Needs the outcome opened: `occasions(..., ring=...)` does it."""
+        return (self.outcome.outcome_result if self.outcome else "") or "open"
 
     @property
     def anchor(self) -> str:
@@ -589,10 +591,12 @@ def occasions(
     window: tuple[date, date],
     *,
     commitments: Iterable[Commitment] | None = None,
+    ring: Keyring | None = None,
 ) -> list[Occasion]:
     """Every occasion in the window of the commitments this person may see, with outcomes
     and "I noticed" marks attached. Paused and retired commitments bring only the days
-    that were marked. A fixed number of queries, whatever the history."""
+    that were marked. A fixed number of queries, whatever the history. With the person's
+    `ring`, outcomes are opened, so each occasion's state is known."""
     chosen = list(commitments if commitments is not None else _with_history(user))
     if not chosen:
         return []
@@ -604,10 +608,14 @@ def occasions(
         for day in dates_between(list(c.schedules.all()), c.starts_on, c.ends_on, window):
             found[(c.pk, day)] = Occasion(c, day)
     lo, hi = window
-    outcomes = Outcome.objects.visible_to(user).filter(
-        commitment_id__in=by_id, on_date__range=(lo, hi)
+    outcomes: list[Outcome] = list(
+        Outcome.objects.visible_to(user).filter(commitment_id__in=by_id, on_date__range=(lo, hi))
     )
+    if ring is not None:
+        _open_outcomes(ring, outcomes)
     for o in outcomes:
+        if o.commitment_id is None:
+            continue
         # Marked before a pause or a cadence change: the outcome keeps its day.
         found.setdefault((o.commitment_id, o.on_date), Occasion(by_id[o.commitment_id], o.on_date))
         found[(o.commitment_id, o.on_date)].outcome = o
@@ -620,6 +628,26 @@ def occasions(
     return sorted(found.values(), key=lambda o: (o.day, o.commitment.kind, o.commitment.created_at))
 
 
+def _open_outcomes(ring: Keyring, outcomes: list[Outcome]) -> None:
+    """Decrypt outcomes; the author's rows from before `how_it_went` existed are moved out of
+    the clear `result` column now that their key is at hand (a migration has no keys)."""
+    entries.reveal(outcomes, ring)
+    moved = []
+    for o in outcomes:
+        if o.result and o.author_id == ring.user.pk and not (o.unreadable or o.waiting):
+            values = {**o.plain, "how_it_went": o.result}
+            try:
+                entries.encrypt_into(o, ring, values)
+            except entries.NotReady:
+                continue  # moved on a later visit, once the couple key is here
+            o.result = ""
+            moved.append(o)
+    if moved:
+        Outcome.objects.bulk_update(
+            moved, ["result", "how_it_went", "in_the_way", "will_change"], batch_size=500
+        )
+
+
 @dataclass(frozen=True)
 class WeekCount:
     start: date
@@ -630,17 +658,20 @@ class WeekCount:
     due: int
 
 
-def _tally(user: User, window: tuple[date, date]) -> dict[date, dict[str, int]]:
+def _tally(ring: Keyring, window: tuple[date, date]) -> dict[date, dict[str, int]]:
     """Counts per day of this person's occasions (their own and the joint ones): due,
     kept, partly, missed. Active commitments count every day they fall on; paused and
-    retired ones only the days that were marked. Clear fields only: no keys needed."""
+    retired ones only the days that were marked. How each went is encrypted, so the
+    counts are made with the person's keys, when their page is shown."""
+    user = ring.user
     lo, hi = window
     mine = list(_with_history(user).filter(Q(author_id=user.pk) | Q(joint=True)))
     marked: dict[object, dict[date, str]] = defaultdict(dict)
-    for o in Outcome.objects.filter(commitment__in=mine, on_date__range=(lo, hi)).only(
-        "commitment_id", "on_date", "result"
-    ):
-        marked[o.commitment_id][o.on_date] = o.result
+    found = list(Outcome.objects.filter(commitment__in=mine, on_date__range=(lo, hi)))
+    _open_outcomes(ring, found)
+    for o in found:
+        if o.outcome_result:
+            marked[o.commitment_id][o.on_date] = o.outcome_result
     tally: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for c in mine:
         if c.status == Status.ACTIVE:
@@ -663,11 +694,11 @@ def _sum(days: Iterable[dict[str, int]], start: date, end: date) -> WeekCount:
     return WeekCount(start, end, total["kept"], total["partly"], total["missed"], total["due"])
 
 
-def follow_through(user: User, weeks: int = 8) -> list[WeekCount]:
+def follow_through(ring: Keyring, weeks: int = 8) -> list[WeekCount]:
     """Per week: of this person's occasions so far, how many were kept."""
-    today = local_today(user)
+    today = local_today(ring.user)
     spans = weeks_back(today, weeks)
-    tally = _tally(user, (spans[0][0], min(spans[-1][1], today)))
+    tally = _tally(ring, (spans[0][0], min(spans[-1][1], today)))
     return [
         _sum((counts for day, counts in tally.items() if start <= day <= end), start, end)
         for start, end in spans
@@ -677,6 +708,6 @@ def follow_through(user: User, weeks: int = 8) -> list[WeekCount]:
 # -- calendar --
 
 
-def kept_between(user: User, window: tuple[date, date]) -> WeekCount:
+def kept_between(ring: Keyring, window: tuple[date, date]) -> WeekCount:
     """The follow-through counts over any span (the month so far, for its sentence)."""
-    return _sum(_tally(user, window).values(), *window)
+    return _sum(_tally(ring, window).values(), *window)

@@ -130,14 +130,18 @@ class Exchange(Entry):
     """One step of a turn. `speaker` is whose turn it was; `by` who it came from (on one
     device the author is whoever's session it is, so `by` says who was speaking)."""
 
+    PARENT_FIELD = "conversation"
+    # What a person said is theirs: it outlives the other's account (SET_NULL).
     conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="exchanges"
+        Conversation, null=True, on_delete=models.SET_NULL, related_name="exchanges"
     )
     round = models.PositiveSmallIntegerField()
     speaker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     said = models.CharField(max_length=10, choices=Said.choices)
     attempt = models.PositiveSmallIntegerField(default=1)
     words = EncryptedField(max_length=WORDS_MAX, null=True, blank=True)
@@ -171,8 +175,13 @@ class ItemState(models.TextChoices):
 class Item(Entry):
     """ "What I will do": becomes a commitment only when its owner confirms it."""
 
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="items")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    PARENT_FIELD = "conversation"
+    conversation = models.ForeignKey(
+        Conversation, null=True, on_delete=models.SET_NULL, related_name="items"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     state = models.CharField(max_length=10, choices=ItemState.choices, default=ItemState.WRITTEN)
     commitment = models.ForeignKey(
         "commitments.Commitment",

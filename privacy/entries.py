@@ -179,6 +179,11 @@ class Entry(models.Model):
     SEALED_FROM_PARTNER: ClassVar[bool] = False
     # False for kinds that are only ever private (a journal): sharing them is refused.
     SHAREABLE: ClassVar[bool] = True
+    # The entry this one answers or belongs to, when that may be someone else's (the
+    # commitment an "I noticed" is about). What a person wrote is theirs: the foreign key is
+    # SET_NULL, so deleting the other's account leaves this row, and the export says the
+    # other's part was removed. None: the kind hangs off nobody else's entry.
+    PARENT_FIELD: ClassVar[str | None] = None
 
     # Filled by `reveal`: the decrypted values, by field name. Never saved.
     plain: dict[str, Any]
@@ -227,6 +232,11 @@ class Entry(models.Model):
         if self.author_id != ctx.user.pk:
             return f"shared with me by {ctx.name(self.author_id)}"
         return "shared with my partner" if self.is_shared else "only me"
+
+    @property
+    def parent_removed(self) -> bool:
+        """True when the entry this one belonged to was removed (with its author's account)."""
+        return self.PARENT_FIELD is not None and getattr(self, f"{self.PARENT_FIELD}_id") is None
 
     @property
     def is_shared(self) -> bool:

@@ -59,6 +59,19 @@ def create_person_keys(user: User, password: str, retired: bytes = b"") -> tuple
     return data_key, code
 
 
+def same_work_as_creating(password: str) -> None:
+    """The key derivations of `create_person_keys`, for a sign-up that makes no account,
+    so it costs the same as one that does (nothing is stored)."""
+    for secret in (password, crypto.new_recovery_code()):
+        crypto.derive_key(secret, crypto.new_salt(), kdf_params())
+
+
+def same_work_as_unlocking(secret: str) -> None:
+    """One key derivation, as an unlock would do, for an account that doesn't exist (or has
+    no keys): an unknown email costs the same as a wrong secret for a real one."""
+    crypto.derive_key(secret, crypto.new_salt(), kdf_params())
+
+
 def unlock_with_password(user: User, password: str) -> bytes:
     keys = PersonKeys.objects.get(user=user)
     params = KdfParams(keys.password_kdf_ops, keys.password_kdf_mem)

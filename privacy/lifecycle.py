@@ -16,6 +16,8 @@ from couples import services as couples
 from privacy.entries import Entry, ExportContext, entry_models, reveal
 from privacy.keyring import Keyring
 
+REMOVED_PART = "what this answered was removed when its author deleted their account"
+
 
 def _describe(entry: Entry, mine: bool) -> dict[str, Any]:
     return {
@@ -26,6 +28,7 @@ def _describe(entry: Entry, mine: bool) -> dict[str, Any]:
         "author": "me" if mine else entry.author.display_name,
         "readable": not (entry.unreadable or entry.waiting),
         "waiting_for_couple_key": entry.waiting,
+        **({"part_removed": REMOVED_PART} if entry.parent_removed else {}),
         "fields": entry.plain,
         **{k: _plain(v) for k, v in entry.export_extra().items()},
     }
@@ -87,6 +90,8 @@ def _entry_markdown(entry: Entry, ctx: ExportContext) -> list[str]:
     if entry.waiting:
         return [head, "  - This opens once the couple key reaches this account."]
     lines = [head]
+    if entry.parent_removed:
+        lines.append(f"  - ({REMOVED_PART})")
     for label, words in entry.export_lines(ctx):
         body = _indent(words)
         lines.append(f"  - {label}: {body}" if label else f"  - {body}")

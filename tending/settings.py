@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    # Two-step sign-in: authenticator apps and recovery codes (see accounts/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 ADMIN_ENABLED = env_bool("TENDING_ADMIN", False)
 if ADMIN_ENABLED:
@@ -111,9 +115,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "tending.passwords.NumericValidator"},
 ]
 
-# Failed sign-ins allowed per (account, address) pair, and per address alone, in the window.
+# Failed sign-ins allowed in the window. Unknown devices: per (account, address) pair, per
+# address, and per account across addresses. A device where the account signed in before
+# (signed device cookie) has only its own budget (see accounts/throttle.py).
 SIGN_IN_THROTTLE_PER_PAIR = env_int("TENDING_SIGN_IN_LIMIT", 5)
 SIGN_IN_THROTTLE_PER_ADDRESS = env_int("TENDING_SIGN_IN_ADDRESS_LIMIT", 50)
+SIGN_IN_THROTTLE_PER_ACCOUNT = env_int("TENDING_SIGN_IN_ACCOUNT_LIMIT", 100)
+SIGN_IN_THROTTLE_PER_KNOWN_DEVICE = env_int("TENDING_SIGN_IN_DEVICE_LIMIT", 20)
+DEVICE_COOKIE_NAME = "tending_device"
+DEVICE_COOKIE_AGE = 365 * 24 * 3600
+# The second step is throttled by accounts.throttle (known devices apart), not per factor:
+# django-otp's own per-factor back-off would let a partner who knows the password slow
+# the other's authenticator everywhere.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = "Tending"
+# How long a password step waits for its second step.
+SECOND_STEP_SECONDS = 5 * 60
 SIGN_IN_THROTTLE_WINDOW_SECONDS = env_int("TENDING_SIGN_IN_WINDOW", 15 * 60)
 
 INVITE_LIFETIME_DAYS = 7

@@ -30,7 +30,7 @@ def today(request: HttpRequest) -> HttpResponse:
     # Today's occasions this person marks: their own, and the ones the two of them share.
     due = [
         o
-        for o in commitments.occasions(user, (day, day))
+        for o in commitments.occasions(user, (day, day), ring=ring)
         if commitments.may_mark(user, o.commitment)
     ]
     entries.reveal([o.commitment for o in due], ring)

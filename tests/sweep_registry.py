@@ -110,6 +110,7 @@ PUBLIC: frozenset[str] = frozenset(
     {
         "accounts:sign_up",  # making an account needs no account
         "accounts:sign_in",
+        "accounts:second_step",  # the code after the password, before being signed in
         "accounts:recover",  # a forgotten password, with the recovery code: signed out
         "accounts:reset",  # asking for a reset email: signed out
         "accounts:reset_confirm",  # the link in that email: whoever holds it, signed out

@@ -114,6 +114,7 @@ def test_production_settings_hash_passwords_with_argon2_first() -> None:
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
+<<<<<<< HEAD
         (
             {"email": "ALICE@example.test"},
             "email",
@@ -125,6 +126,10 @@ def test_production_settings_hash_passwords_with_argon2_first() -> None:
             "display_name",
             "Please add the name your partner knows you by.",
         ),
+=======
+        ({"display_name": ""}, "display_name", "This field is required."),
+        ({"display_name": "    "}, "display_name", "This field is required."),
+>>>>>>> adversary
         (
             {"display_name": "x" * 61},
             "display_name",

@@ -42,6 +42,7 @@ from agreements.services import AgreementProblem, StaleAgreement, Terms
 from commitments import services as commitments
 from commitments.models import Kind as RhythmKind
 from commitments.models import Outcome, Result
+from commitments.tests.helpers import how_it_went
 from conftest import Cast, ring
 from couples import services as couples
 from privacy.entries import Visibility
@@ -843,7 +844,8 @@ def test_finishing_again_changes_nothing_and_an_empty_review_cant_be_finished(
 
 def review_outcomes() -> list[tuple[date, str]]:
     return sorted(
-        Outcome.objects.filter(commitment__kind=RhythmKind.REVIEW).values_list("on_date", "result")
+        (o.on_date, how_it_went(o))
+        for o in Outcome.objects.filter(commitment__kind=RhythmKind.REVIEW)
     )
 
 

@@ -196,6 +196,12 @@ def _render_concern(
     return render(request, "agreements/concern.html", context, status=status)
 
 
+AGREEMENT_GONE = (
+    "The agreement this was about was removed with its author's account, so it can't be "
+    "sent any more. Your words are still here, and in your export."
+)
+
+
 @require_http_methods(["GET", "POST"])
 def detail(request: HtmxHttpRequest, concern_id: UUID) -> HttpResponse:
     """Read a concern; its author may change and send a draft (a POST here)."""
@@ -207,6 +213,8 @@ def detail(request: HtmxHttpRequest, concern_id: UUID) -> HttpResponse:
     if not form.is_valid():
         return _render_concern(request, concern, form=form, status=400)
     already_sent = concern.sent_at is not None
+    if concern.agreement is None:  # its agreement left with its author's account
+        return _render_concern(request, concern, form=form, problem=AGREEMENT_GONE, status=409)
     try:
         services.write_concern(
             keyring_for(request),

@@ -22,6 +22,7 @@ from checkins import services
 from checkins.models import CheckIn, CheckInPreference, HardDay
 from commitments import services as commitments
 from commitments.models import Kind, Outcome, Result
+from commitments.tests.helpers import how_it_went
 from conftest import Cast, make_user, pair, ring, signed_in
 from privacy import entries
 
@@ -87,7 +88,7 @@ def db_state() -> tuple[object, ...]:
             )
         ),
         sorted(CheckInPreference.objects.values_list("user_id", "start_shared")),
-        sorted(Outcome.objects.values_list("commitment_id", "on_date", "result")),
+        sorted(Outcome.objects.values_list("commitment_id", "on_date", "how_it_went")),
     )  # fmt: skip
 
 
@@ -212,7 +213,7 @@ def test_the_daily_rhythm_is_marked_kept_by_checking_in(cast: Cast) -> None:
     )
     assert alice.client.post(TODAY_URL, form_data()).status_code == 302
     kept = Outcome.objects.filter(commitment__author=alice.user, commitment__kind=Kind.CHECKIN)
-    assert list(kept.values_list("on_date", "result")) == [(TODAY, Result.KEPT)]
+    assert [(o.on_date, how_it_went(o)) for o in kept] == [(TODAY, Result.KEPT)]
 
 
 # -- bad input -------------------------------------------------------------------------------------

@@ -193,7 +193,7 @@ def trends(request: HttpRequest) -> HttpResponse:
     recent = theirs[-EVIDENCE_WEEKS:]
     repairing = membership is not None and membership.role == Role.REPAIRING
     if partner and repairing and any(w.safety is not None for w in recent):
-        follow = commitments.follow_through(user, EVIDENCE_WEEKS)
+        follow = commitments.follow_through(keyring_for(request), EVIDENCE_WEEKS)
         evidence = _evidence(partner.display_name, recent, follow, today)
 
     return render(

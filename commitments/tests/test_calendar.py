@@ -348,9 +348,11 @@ def bulk_history(
             author=user,
             couple_id=commitment.couple_id,
             visibility=commitment.visibility,
-            result=(Result.KEPT, Result.KEPT, Result.PARTLY, Result.MISSED)[day.toordinal() % 4],
         )
-        entries.encrypt_into(outcome, keys, {"in_the_way": None, "will_change": None})
+        how = (Result.KEPT, Result.KEPT, Result.PARTLY, Result.MISSED)[day.toordinal() % 4]
+        entries.encrypt_into(
+            outcome, keys, {"how_it_went": how, "in_the_way": None, "will_change": None}
+        )
         rows.append(outcome)
         if seen_by and partner_keys and day.toordinal() % 2:
             seen = Noticed(

@@ -15,6 +15,7 @@ from accounts.models import User
 from commitments import services
 from commitments.models import Kind, Outcome, Result
 from commitments.occurrences import month_bounds
+from commitments.tests.helpers import how_it_went
 from conftest import Cast, ring
 from couples import services as couples
 
@@ -54,7 +55,9 @@ def rhythms(
 
 
 def kept(kind: str) -> list[tuple[date, str]]:
-    return sorted(Outcome.objects.filter(commitment__kind=kind).values_list("on_date", "result"))
+    return sorted(
+        (o.on_date, how_it_went(o)) for o in Outcome.objects.filter(commitment__kind=kind)
+    )
 
 
 def test_the_latest_occasion_that_has_come_is_marked_kept(

@@ -20,6 +20,7 @@ from commitments import services
 from commitments.forms import describe_rule
 from commitments.models import Cadence, Commitment, Kind, Noticed, Outcome, Result, Schedule, Status
 from commitments.occurrences import Rule
+from commitments.tests.helpers import how_it_went
 from conftest import Cast, make_user, pair, ring, signed_in
 from couples import services as couples
 from privacy import entries
@@ -75,7 +76,9 @@ def db_state() -> tuple[object, ...]:
     return (
         sorted(Commitment.objects.values_list("id", "title", "status", "revision", "ends_on")),
         sorted(Schedule.objects.values_list("commitment_id", "effective_from", "cadence")),
-        sorted(Outcome.objects.values_list("commitment_id", "on_date", "result", "in_the_way")),
+        sorted(
+            Outcome.objects.values_list("commitment_id", "on_date", "how_it_went", "in_the_way")
+        ),
         sorted(Noticed.objects.values_list("commitment_id", "on_date", "author_id", "note")),
     )
 
@@ -598,10 +601,14 @@ def test_marking_kept_then_again_updates_the_one_outcome(cast: Cast) -> None:
     data = {"result": "missed", "in_the_way": "a long day", "will_change": "set an alarm"}
     response = cast.alice.client.post(url, data, follow=True)
     outcome = Outcome.objects.get()
-    assert outcome.result == Result.MISSED
+    assert how_it_went(outcome) == Result.MISSED
     assert "Thank you for being honest about it." in page(response)
     (opened,) = entries.reveal([outcome], ring(cast.alice.user))
-    assert opened.plain == {"in_the_way": "a long day", "will_change": "set an alarm"}
+    assert opened.plain == {
+        "how_it_went": "missed",
+        "in_the_way": "a long day",
+        "will_change": "set an alarm",
+    }
     assert b"a long day" not in bytes(outcome.in_the_way)
     html = page(cast.alice.client.get(url))
     assert "Change how it went" in html and "a long day</textarea>" in html
@@ -663,7 +670,7 @@ def test_either_partner_marks_a_joint_occasion(cast: Cast) -> None:
         cast.alice.client.post(occasion_url(c, YESTERDAY), {"result": "partly"}).status_code == 302
     )
     outcome = Outcome.objects.get()
-    assert outcome.result == Result.PARTLY and outcome.author == cast.alice.user
+    assert how_it_went(outcome) == Result.PARTLY and outcome.author == cast.alice.user
 
 
 def test_a_future_occasion_is_shown_but_not_offered_for_marking(cast: Cast) -> None:

@@ -168,7 +168,9 @@ def month(request: HttpRequest, year: int | None = None, month: int | None = Non
     days = [Day(first + timedelta(days=n), first + timedelta(days=n) == today) for n in range(31)]
     days = [d for d in days if d.day <= last]
     shown = {c.pk: (_title(c), _whose(c, user, partner is not None)) for c in chosen}
-    for occasion in services.occasions(user, (first, last), commitments=chosen):
+    for occasion in services.occasions(
+        user, (first, last), commitments=chosen, ring=keyring_for(request)
+    ):
         commitment = occasion.commitment
         state = occasion.state
         if state == "open" and occasion.day > today:
@@ -234,8 +236,8 @@ def follow_through(request: HttpRequest) -> HttpResponse:
     """The signed-in person's own trend: never their partner's, never a score."""
     user = signed_in_user(request)
     today = services.local_today(user)
-    weeks = services.follow_through(user, WEEKS_SHOWN)
-    this_month = services.kept_between(user, (today.replace(day=1), today))
+    weeks = services.follow_through(keyring_for(request), WEEKS_SHOWN)
+    this_month = services.kept_between(keyring_for(request), (today.replace(day=1), today))
     return render(
         request,
         "commitments/follow_through.html",

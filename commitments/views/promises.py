@@ -119,7 +119,7 @@ def _occasion_rows(
     request: HtmxHttpRequest, commitment: Commitment, window: tuple[date, date]
 ) -> list[OccasionRow]:
     user = signed_in_user(request)
-    found = services.occasions(user, window, commitments=[commitment])
+    found = services.occasions(user, window, commitments=[commitment], ring=keyring_for(request))
     opened: list[entries.Entry] = [o.outcome for o in found if o.outcome is not None]
     opened += [n for o in found for n in o.noticed]
     entries.reveal(opened, keyring_for(request))
@@ -406,7 +406,7 @@ def _render_occasion(
     if outcome_form is None:
         outcome_form = OutcomeForm(
             initial={
-                "result": outcome.result if outcome else None,
+                "result": outcome.outcome_result if outcome else None,
                 "in_the_way": outcome.plain.get("in_the_way") if outcome else None,
                 "will_change": outcome.plain.get("will_change") if outcome else None,
             }

@@ -29,6 +29,7 @@ from commitments import services as commitments
 from commitments.models import Cadence, Outcome, Result
 from commitments.models import Kind as RhythmKind
 from commitments.occurrences import Rule
+from commitments.tests.helpers import how_it_went
 from conftest import Cast, ring
 from conversations import services
 from conversations.models import Conversation, Exchange, Kind, Mode, Said, Stage
@@ -335,7 +336,7 @@ def test_both_say_they_are_done_at_once(cast: Cast, run: Runner) -> None:
     note = services.reveal(ring(bob), c).plain["summary"]
     assert note["will_do"] == {str(alice.pk): ["Walk on Sunday"]}
     (kept,) = Outcome.objects.filter(commitment=rhythm)
-    assert (kept.on_date, kept.result) == (today, Result.KEPT)
+    assert (kept.on_date, how_it_went(kept)) == (today, Result.KEPT)
 
 
 def test_both_ask_for_another_round_at_once(cast: Cast, run: Runner) -> None:

@@ -30,6 +30,7 @@ from commitments import services as commitments
 from commitments.models import Cadence, Commitment, Outcome, Result
 from commitments.models import Kind as RhythmKind
 from commitments.occurrences import Rule
+from commitments.tests.helpers import how_it_went
 from conftest import Cast, ring
 from conversations import services
 from conversations.models import (
@@ -150,8 +151,8 @@ def said(user: User, conversation: Conversation) -> list[tuple[str, str, str, in
     return [
         (
             e.said,
-            names[e.speaker_id],
-            names[e.by_id],
+            names[e.speaker_id or 0],
+            names[e.by_id or 0],
             e.round,
             e.attempt,
             e.plain.get("words"),
@@ -845,7 +846,7 @@ def test_finishing_the_weekly_conversation_keeps_this_weeks_rhythm(
     to_closing(alice, bob, conversation)
     finish(bob, conversation)  # the partner of the one who set the rhythm up
     (outcome,) = Outcome.objects.filter(commitment=rhythm)
-    assert (outcome.on_date, outcome.result) == (kept_on, Result.KEPT)
+    assert (outcome.on_date, how_it_went(outcome)) == (kept_on, Result.KEPT)
 
 
 def test_a_conversation_about_one_thing_leaves_the_weekly_rhythm_alone(cast: Cast) -> None:

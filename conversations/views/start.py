@@ -48,8 +48,10 @@ def names_for(user: User, partner: User | None) -> dict[str, str]:
     return names
 
 
-def agreement_title(agreement: Agreement) -> str:
+def agreement_title(agreement: Agreement | None) -> str:
     """The title of the version in effect (revealed first), or a plain stand-in."""
+    if agreement is None:
+        return "an agreement that was removed"
     for version in (agreement.current, agreement.pending):
         if version is not None and not (version.waiting or version.unreadable):
             title = str(version.plain.get("title") or "")

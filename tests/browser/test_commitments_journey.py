@@ -19,6 +19,7 @@ from accounts.models import User
 from commitments.forms import WEEKDAY_NAMES, ordinal
 from commitments.models import Commitment, Kind, Noticed, Outcome, Result
 from commitments.services import local_today
+from commitments.tests.helpers import how_it_went
 from conftest import PASSWORD, make_user, pair
 from tests.browser.conftest import NewContext, check_a11y, clear_of_midnight, screenshot
 
@@ -380,8 +381,8 @@ def assert_database(
 ) -> None:
     outcomes = {o.on_date: o for o in Outcome.objects.filter(commitment=promise)}
     assert set(outcomes) == {today, yesterday}
-    assert outcomes[today].result == Result.KEPT
-    assert outcomes[yesterday].result == Result.MISSED
+    assert how_it_went(outcomes[today]) == Result.KEPT
+    assert how_it_went(outcomes[yesterday]) == Result.MISSED
     assert {o.author_id for o in outcomes.values()} == {alice.pk}
     assert outcomes[yesterday].in_the_way  # kept, encrypted ...
     assert IN_THE_WAY.encode() not in bytes(outcomes[yesterday].in_the_way)  # ... not in clear

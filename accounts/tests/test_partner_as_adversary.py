@@ -1,0 +1,357 @@
+"""Issue 17, findings 1 and 2, and issue 13 bugs 9 and 12: what a partner on the same home
+network can do with the sign-in pages. Two clients from one address; work measured as the
+number of password hashes and key derivations, never as wall time."""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from pytest_django import Settings
+
+from accounts import services
+from accounts.models import User
+from conftest import PASSWORD, Cast
+from outbox.models import OutboxEmail
+from privacy import crypto
+from tending.testing import FastArgon2PasswordHasher
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+SIGN_IN = "/account/sign-in/"
+SIGN_OUT = "/account/sign-out/"
+SIGN_UP = "/account/sign-up/"
+RECOVER = "/account/recover/"
+RESET = "/account/reset/"
+HOME = "192.0.2.44"  # one home router: every device behind it has this address
+
+
+def text(response: Response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def form_errors(response: Response) -> str:
+    found = re.search(r'<div class="form-errors" role="alert">(.*?)</div>', text(response), re.S)
+    return found.group(1).strip() if found else ""
+
+
+def sign_in(client: Client, email: str, password: str) -> Response:
+    return client.post(SIGN_IN, {"email": email, "password": password})
+
+
+def device_that_signed_in_before(email: str, address: str = HOME) -> Client:
+    client = Client(REMOTE_ADDR=address)
+    assert sign_in(client, email, PASSWORD).status_code == 302
+    assert client.post(SIGN_OUT).status_code == 302
+    return client
+
+
+def is_signed_in(client: Client) -> bool:
+    return client.get("/account/settings/").status_code == 200
+
+
+# --- Finding 1: no lock-out from another device --------------------------------------------
+
+
+def test_the_partners_failures_never_refuse_alices_own_device_on_the_same_wifi(
+    cast: Cast,
+) -> None:
+    alices_laptop = device_that_signed_in_before("alice@example.test")
+    bobs_phone = Client(REMOTE_ADDR=HOME)
+    for _ in range(12):
+        sign_in(bobs_phone, "alice@example.test", "guessing")
+    assert services.SLOW_DOWN in form_errors(sign_in(bobs_phone, "alice@example.test", PASSWORD))
+
+    response = sign_in(alices_laptop, "alice@example.test", PASSWORD)
+
+    assert response.status_code == 302
+    assert is_signed_in(alices_laptop)
+
+
+def test_guessing_stays_slow_on_a_device_that_never_signed_in(cast: Cast) -> None:
+    bobs_phone = Client(REMOTE_ADDR=HOME)
+    for _ in range(5):
+        sign_in(bobs_phone, "alice@example.test", "guessing")
+    # Another unknown device behind the same router is refused too: a fresh browser profile
+    # doesn't reset the count.
+    another_browser = Client(REMOTE_ADDR=HOME)
+    refused = sign_in(another_browser, "alice@example.test", PASSWORD)
+    assert services.SLOW_DOWN in form_errors(refused)
+    assert not is_signed_in(another_browser)
+
+
+def test_failures_spread_over_many_addresses_still_limit_unknown_devices(
+    cast: Cast, settings: Settings
+) -> None:
+    settings.SIGN_IN_THROTTLE_PER_ACCOUNT = 3
+    alices_laptop = device_that_signed_in_before("alice@example.test", "203.0.113.9")
+    for n in range(3):
+        sign_in(Client(REMOTE_ADDR=f"198.51.100.{n}"), "alice@example.test", "guessing")
+
+    assert services.SLOW_DOWN in form_errors(
+        sign_in(Client(REMOTE_ADDR="198.51.100.99"), "alice@example.test", PASSWORD)
+    )
+    assert sign_in(alices_laptop, "alice@example.test", PASSWORD).status_code == 302
+
+
+def test_an_address_wide_limit_leaves_known_devices_behind_the_router_alone(
+    cast: Cast, settings: Settings
+) -> None:
+    settings.SIGN_IN_THROTTLE_PER_ADDRESS = 4
+    erins_phone = device_that_signed_in_before("erin@example.test")
+    sprayer = Client(REMOTE_ADDR=HOME)
+    for name in ("bob", "carol", "dan", "nobody"):
+        sign_in(sprayer, f"{name}@example.test", "guessing")
+
+    # An unknown device at that address is refused for any account...
+    assert services.SLOW_DOWN in form_errors(
+        sign_in(Client(REMOTE_ADDR=HOME), "erin@example.test", PASSWORD)
+    )
+    # ...but erin's own phone, where she signed in before, is not.
+    assert sign_in(erins_phone, "erin@example.test", PASSWORD).status_code == 302
+
+
+def test_a_known_device_has_its_own_budget_which_only_it_uses(
+    cast: Cast, settings: Settings
+) -> None:
+    settings.SIGN_IN_THROTTLE_PER_KNOWN_DEVICE = 6
+    laptop = device_that_signed_in_before("alice@example.test")
+    phone = device_that_signed_in_before("alice@example.test")
+    for _ in range(6):
+        assert services.WRONG_DETAILS in form_errors(sign_in(laptop, "alice@example.test", "x"))
+
+    assert services.SLOW_DOWN in form_errors(sign_in(laptop, "alice@example.test", PASSWORD))
+    assert sign_in(phone, "alice@example.test", PASSWORD).status_code == 302
+
+
+def test_a_device_known_for_bob_is_unknown_for_alice(cast: Cast) -> None:
+    bobs_phone = device_that_signed_in_before("bob@example.test")
+    for _ in range(5):
+        sign_in(bobs_phone, "alice@example.test", "guessing")
+    assert services.SLOW_DOWN in form_errors(sign_in(bobs_phone, "alice@example.test", PASSWORD))
+    assert sign_in(bobs_phone, "bob@example.test", PASSWORD).status_code == 302
+
+
+def test_the_device_cookie_is_signed_httponly_and_names_no_one(
+    cast: Cast, settings: Settings
+) -> None:
+    client = Client(REMOTE_ADDR=HOME)
+    response = sign_in(client, "alice@example.test", PASSWORD)
+    cookie = response.cookies[settings.DEVICE_COOKIE_NAME]
+    assert cookie["httponly"]
+    assert int(cookie["max-age"]) >= 300 * 24 * 3600
+    assert "alice" not in cookie.value and str(cast.alice.user.pk) not in cookie.value.split(":")
+
+    # A forged or altered cookie counts as an unknown device.
+    bobs_phone = Client(REMOTE_ADDR=HOME)
+    for _ in range(5):
+        sign_in(bobs_phone, "alice@example.test", "guessing")
+    forged = Client(REMOTE_ADDR=HOME)
+    forged.cookies[settings.DEVICE_COOKIE_NAME] = cookie.value[:-2] + "xx"
+    assert services.SLOW_DOWN in form_errors(sign_in(forged, "alice@example.test", PASSWORD))
+
+
+# --- Finding 2: which accounts exist --------------------------------------------------------
+
+
+@pytest.fixture
+def work(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
+    """Counts the expensive work: password hashes (made or checked) and key derivations."""
+    counts: Counter[str] = Counter()
+    derive = crypto.derive_key
+
+    def counting_derive(*args: Any, **kwargs: Any) -> bytes:
+        counts["key derivations"] += 1
+        return derive(*args, **kwargs)
+
+    monkeypatch.setattr(crypto, "derive_key", counting_derive)
+    for name in ("encode", "verify"):
+        original = getattr(FastArgon2PasswordHasher, name)
+
+        def counting(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            counts["password hashes"] += 1
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(FastArgon2PasswordHasher, name, counting)
+    yield counts
+
+
+def without_tokens(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+def test_sign_in_does_the_same_work_and_says_the_same_for_an_unknown_email(
+    cast: Cast, work: Counter[str]
+) -> None:
+    real = sign_in(Client(), "alice@example.test", "not the password")
+    real_work = Counter(work)
+    work.clear()
+    unknown = sign_in(Client(), "nobody@example.test", "not the password")
+
+    assert real_work == work and real_work["password hashes"] == 1
+    assert real.status_code == unknown.status_code == 200
+    assert without_tokens(text(real)).replace("alice@", "X@") == without_tokens(
+        text(unknown)
+    ).replace("nobody@", "X@")
+
+
+def test_recover_does_the_same_work_and_says_the_same_for_an_unknown_email(
+    cast: Cast, work: Counter[str]
+) -> None:
+    data = {"recovery_code": "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01", "new_password": "a long new phrase"}
+    real = Client().post(RECOVER, {"email": "alice@example.test", **data})
+    real_work = Counter(work)
+    work.clear()
+    unknown = Client().post(RECOVER, {"email": "nobody@example.test", **data})
+
+    assert real_work == work and real_work["key derivations"] == 1
+    assert real.status_code == unknown.status_code == 200
+    assert without_tokens(text(real)).replace("alice@", "X@") == without_tokens(
+        text(unknown)
+    ).replace("nobody@", "X@")
+
+
+def test_reset_queues_the_same_work_and_says_the_same_for_an_unknown_email(
+    cast: Cast, work: Counter[str], django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        real = Client().post(RESET, {"email": "alice@example.test"})
+    queued_for_real = DBTaskResult.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = Client().post(RESET, {"email": "nobody@example.test"})
+
+    assert queued_for_real == 1 and DBTaskResult.objects.count() == 2
+    assert sum(work.values()) == 0
+    assert without_tokens(text(real)) == without_tokens(text(unknown))
+
+
+def sign_up_data(email: str) -> dict[str, str]:
+    return {
+        "display_name": "Frank",
+        "email": email,
+        "password": "slow mornings with coffee",
+        "time_zone": "UTC",
+    }
+
+
+def test_sign_up_with_a_taken_email_answers_as_if_new_and_tells_the_owner(
+    cast: Cast, work: Counter[str]
+) -> None:
+    new = Client().post(SIGN_UP, {**sign_up_data("frank@example.test"), "next": "/couple/"})
+    new_work = Counter(work)
+    work.clear()
+    alices_password = User.objects.get(email="alice@example.test").password
+    taken = Client().post(SIGN_UP, {**sign_up_data("Alice@Example.test"), "next": "/couple/"})
+
+    assert new.status_code == taken.status_code == 302
+    assert new["Location"] == taken["Location"]
+    assert new_work == work and new_work["key derivations"] == 2
+    assert new_work["password hashes"] == 1
+    assert User.objects.filter(email="alice@example.test").get().password == alices_password
+    assert User.objects.count() == 6  # five personas and frank; nothing made for alice's email
+    email = OutboxEmail.objects.get(to="alice@example.test")
+    assert "tried to make a new Tending account" in email.body
+    # Trying again within the hour doesn't flood her inbox.
+    Client().post(SIGN_UP, sign_up_data("alice@example.test"))
+    assert OutboxEmail.objects.filter(to="alice@example.test").count() == 1
+
+
+def test_a_sign_up_that_loses_the_race_for_an_email_gets_the_same_calm_answer(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The race, made deterministic: the "is it taken?" look says no, the insert then meets
+    # the unique index (as the losers of six sign-ups at once do).
+    monkeypatch.setattr(services, "_email_taken", lambda email: False)
+    client = Client(raise_request_exception=True)
+    response = client.post(SIGN_UP, sign_up_data("alice@example.test"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/recovery-code/")
+    assert User.objects.filter(email="alice@example.test").count() == 1
+    assert not is_signed_in(client)
+    assert OutboxEmail.objects.filter(to="alice@example.test").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_six_sign_ups_at_once_with_one_new_email_make_one_account_and_no_error() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs writers one at a time; the race needs PostgreSQL")
+    barrier = threading.Barrier(6)
+    statuses: list[int] = []
+
+    def attempt() -> None:
+        client = Client()
+        barrier.wait()
+        try:
+            statuses.append(client.post(SIGN_UP, sign_up_data("same@example.test")).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert statuses == [302] * 6
+    assert User.objects.filter(email="same@example.test").count() == 1
+
+
+# --- Issue 13, bug 9: a recovery code works once --------------------------------------------
+
+
+def shown_code(client: Client, location: str) -> str:
+    found = re.search(r'id="recovery_code">\s*([0-9A-Z-]+)\s*<', text(client.get(location)))
+    assert found, "no recovery code shown"
+    return found.group(1)
+
+
+def test_a_recovery_code_works_once_and_its_replacement_is_shown_once(cast: Cast) -> None:
+    signer = Client()
+    made = signer.post(SIGN_UP, sign_up_data("gina@example.test"))
+    first_code = shown_code(signer, made["Location"])
+
+    used = Client()
+    response = used.post(
+        RECOVER,
+        {
+            "email": "gina@example.test",
+            "recovery_code": first_code,
+            "new_password": "a second long phrase",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/account/recovery-code/")
+    second_code = shown_code(used, response["Location"])
+    assert second_code != first_code
+    assert used.post(response["Location"]).status_code == 302  # "I've kept it"
+    assert "recovery_code" not in text(used.get("/account/recovery-code/"))
+
+    again = Client().post(
+        RECOVER,
+        {
+            "email": "gina@example.test",
+            "recovery_code": first_code,
+            "new_password": "a third long phrase",
+        },
+    )
+    assert services.WRONG_RECOVERY in form_errors(again)
+    with_new = Client().post(
+        RECOVER,
+        {
+            "email": "gina@example.test",
+            "recovery_code": second_code,
+            "new_password": "a third long phrase",
+        },
+    )
+    assert with_new.status_code == 302
