@@ -114,22 +114,12 @@ def test_production_settings_hash_passwords_with_argon2_first() -> None:
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-<<<<<<< HEAD
-        (
-            {"email": "ALICE@example.test"},
-            "email",
-            "This email can't be used for a new account. If it's yours, sign in instead.",
-        ),
         ({"display_name": ""}, "display_name", "Please add the name your partner knows you by."),
         (
             {"display_name": "    "},
             "display_name",
             "Please add the name your partner knows you by.",
         ),
-=======
-        ({"display_name": ""}, "display_name", "This field is required."),
-        ({"display_name": "    "}, "display_name", "This field is required."),
->>>>>>> adversary
         (
             {"display_name": "x" * 61},
             "display_name",
