@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from activity import services as activity
 from closeness.models import (
     AFTERCARE_NOTE_MAX,
     OWN_STEP_MAX,
@@ -308,12 +309,14 @@ def propose_slow_down(user: User, up_to_tier: str, weeks: int) -> SlowDown:
         if current.proposed_by_id == user.pk and current.state == SlowDownState.PROPOSED:
             return current  # a double submit
         raise ClosenessProblem("There's already a slow-down; you can extend it instead.")
-    return SlowDown.objects.create(
+    proposed = SlowDown.objects.create(
         couple=couple,
         proposed_by=user,
         up_to_tier=up_to_tier,
         ends_on=local_today(user) + timedelta(weeks=weeks),
     )
+    activity.tell_partner(user, "closeness.slow_down", reverse("closeness:index"))
+    return proposed
 
 
 def _slow_down_of(user: User, slow_down_id: Any) -> SlowDown:
@@ -428,6 +431,9 @@ def plan_moment(
     except entries.NotReady as reason:
         raise ClosenessProblem(str(reason)) from None
     moment.save(force_insert=True)
+    activity.tell_partner(
+        ring.user, "closeness.moment", reverse("closeness:moment", args=[moment.pk]), entry=moment
+    )
     return moment
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "closeness",
     "conversations",
     "outbox",
+    "today",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

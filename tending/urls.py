@@ -1,10 +1,8 @@
 from django.conf import settings
 from django.urls import include, path
 
-from tending import views
-
 urlpatterns = [
-    path("", views.today, name="today"),
+    path("", include("today.urls")),
     path("", include("couples.urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("privacy.urls")),

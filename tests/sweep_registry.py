@@ -115,6 +115,8 @@ PUBLIC: frozenset[str] = frozenset(
         "accounts:reset_confirm",  # the link in that email: whoever holds it, signed out
         "couples:join_code",  # a partner types the code before having an account
         "couples:join_link",  # a partner opens the link before having an account
+        "today",  # signed out, `/` explains what Tending is; signed in, it is the day's page
+        "welcome",  # what Tending is, for a first visitor
         "commitments:feed",  # a calendar app fetches it without a session: the URL is the key
     }
 )
