@@ -117,6 +117,9 @@ PUBLIC: frozenset[str] = frozenset(
         "couples:join_link",  # a partner opens the link before having an account
         "today",  # signed out, `/` explains what Tending is; signed in, it is the day's page
         "welcome",  # what Tending is, for a first visitor
+        "manifest",  # installing the app: names, colours and icons, nothing of anyone's
+        "service_worker",  # caches static files and the offline page only
+        "offline",  # the same calm page for everyone when there's no connection
         "commitments:feed",  # a calendar app fetches it without a session: the URL is the key
     }
 )
