@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("couples.urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("privacy.urls")),
+    path("account/", include("push.urls")),
     path("notes/", include("notes.urls")),
     path("", include("commitments.urls")),
     path("", include("checkins.urls")),

@@ -102,6 +102,20 @@ from couples.models import Invite
 from notes import services as notes
 from privacy import entries
 from privacy.keyring import PasswordKeyring
+from push import services as push
+
+
+def make_device(making: Making) -> object:
+    """A browser the owner turned notifications on for (an https push service address)."""
+    device = push.subscribe(
+        making.owner.user,
+        f"https://push.example.test/{uuid.uuid4().hex}",
+        "B" + "A" * 86,  # 65 bytes, base64url: the browser's public key
+        "A" * 22,  # 16 bytes: the auth secret
+        "Chrome on Android",
+    )
+    return device.pk
+
 
 PersonaName = Literal["alice", "bob", "carol", "dan", "erin"]
 
@@ -564,6 +578,8 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
             make=make_conversation_item, unknown=uuid.uuid4, visibility=Visibility.SHARED
         ),
     ),
+    # A device getting notifications is its owner's alone: the partner gets 404 too.
+    "device_id": (ObjectFactory(make=make_device, unknown=uuid.uuid4, owner="alice"),),
     # Invitations are managed only by the person who made them: the partner gets 404 too.
     "invite_id": (ObjectFactory(make=make_invite, unknown=uuid.uuid4, owner="alice"),),
     "note_id": (
