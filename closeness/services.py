@@ -50,6 +50,7 @@ from privacy import entries
 from privacy.access import for_matching
 from privacy.entries import Visibility
 from privacy.keyring import Keyring
+from push import services as push
 
 YES, LATER, NOT_YET = "yes", "later", "not_yet"
 ANSWER_CHOICES = ((YES, "Yes"), (LATER, "Maybe later"), (NOT_YET, "Not yet"))
@@ -618,11 +619,13 @@ def plan_checkin_emails(now: datetime | None = None) -> int:
         members = Membership.objects.current().filter(couple_id=couple_id).select_related("user")
         for membership in members:
             person = membership.user
-            wants = ClosenessSetting.objects.filter(user=person, email_checkins=True).exists()
-            if not wants or not person.is_active:
-                continue
             paused = Pause.objects.filter(couple_id=couple_id, ended_at__isnull=True).exists()
-            if paused:
+            if paused or not person.is_active:
+                continue
+            # On the phones that asked for it, whether or not email was chosen (issue 14).
+            push.queue(person, "consent", dedupe_key=f"closeness-checkin:{moment_id}")
+            wants = ClosenessSetting.objects.filter(user=person, email_checkins=True).exists()
+            if not wants:
                 continue
             link = f"{settings.SITE_URL}{reverse('today')}"
             body = f"Something is waiting for you in Tending.\n\n{link}\n"

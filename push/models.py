@@ -65,6 +65,9 @@ class PushMessage(models.Model):
 
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # At most one message per device and key: e.g. "closeness-checkin:<moment id>".
+    # NULL, not "", for no key: NULLs never collide in the unique constraint.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     not_before = models.DateTimeField(default=timezone.now)
@@ -77,6 +80,11 @@ class PushMessage(models.Model):
 
     class Meta:
         indexes = (models.Index(fields=["status", "not_before"]),)
+        constraints = (
+            models.UniqueConstraint(
+                fields=["device", "dedupe_key"], name="push_once_per_device_and_key"
+            ),
+        )
 
     def __str__(self) -> str:
         return f"Push {self.pk} ({self.status})"

@@ -171,15 +171,24 @@ def _after_quiet(user: User, now: datetime) -> datetime:
 # -- queueing -------------------------------------------------------------------------------
 
 
-def queue(user: User, kind: str, now: datetime | None = None) -> int:
-    """One message per device of `user` that wants `kind`; returns how many were queued."""
+def queue(
+    user: User, kind: str, now: datetime | None = None, *, dedupe_key: str | None = None
+) -> int:
+    """One message per device of `user` that wants `kind` (with a key: only ever one per
+    device and key, however often asked); returns how many devices were asked."""
     now = now or timezone.now()
     wanting = [d for d in Device.objects.filter(user=user) if d.wants(kind)]
     if not wanting:
         return 0
     not_before = _after_quiet(user, now)
     PushMessage.objects.bulk_create(
-        PushMessage(device=d, kind=kind, created_at=now, not_before=not_before) for d in wanting
+        (
+            PushMessage(
+                device=d, kind=kind, created_at=now, not_before=not_before, dedupe_key=dedupe_key
+            )
+            for d in wanting
+        ),
+        ignore_conflicts=dedupe_key is not None,
     )
     return len(wanting)
 

@@ -280,3 +280,40 @@ def test_quiet_hours_need_both_times(cast: Cast) -> None:
     assert response.status_code == 200
     assert "Please give both times" in response.content.decode()
     assert push.quiet_hours(cast.bob.user) is None
+
+
+def test_the_days_reminder_and_the_consent_check_in_reach_the_phones_that_asked(
+    cast: Cast, push_service: PushService
+) -> None:
+    from datetime import time as clock
+    from datetime import timedelta
+
+    from closeness import services as closeness
+    from commitments import reminders
+    from commitments import services as commitments
+    from commitments.models import ReminderSetting
+    from commitments.occurrences import Rule
+
+    Browser.new(push_service, "bob-phone").subscribe(cast.bob.client)
+    ring_b = PasswordKeyring(cast.bob.user, PASSWORD)
+    commitments.create_commitment(
+        ring_b, title="Walk", rule=Rule("daily"), starts_on=timezone.localdate() - timedelta(2)
+    )
+    setting = ReminderSetting.objects.create(user=cast.bob.user, enabled=True, local_time=clock(0))
+    day = commitments.local_today(cast.bob.user)
+    reminders.plan(reminders.Due(setting, day))
+    reminders.plan(reminders.Due(setting, day))  # asked twice: still one
+    assert list(PushMessage.objects.values_list("kind", flat=True)) == ["reminder"]
+
+    for person in (cast.alice.user, cast.bob.user):
+        closeness.save_answers(PasswordKeyring(person, PASSWORD), {"b-hug": "yes"}, [])
+    moment = closeness.plan_moment(
+        PasswordKeyring(cast.alice.user, PASSWORD), timezone.now() + timedelta(hours=1), ["b-hug"]
+    )
+    closeness.answer_moment(cast.bob.user, moment, yes=True)
+    closeness.plan_checkin_emails()
+    closeness.plan_checkin_emails()
+    consent = PushMessage.objects.filter(kind="consent")
+    assert consent.count() == 1  # Bob's one device, once, though he chose no email
+    run_pass("test-worker")
+    assert all(b"Walk" not in body for _, _, body in push_service.received)
