@@ -199,3 +199,11 @@ def mark_seen(user: User, ids: Iterable[int]) -> int:
     return Notice.objects.filter(recipient=user, pk__in=list(ids), seen_at__isnull=True).update(
         seen_at=timezone.now()
     )
+
+
+def mark_seen_up_to(user: User, newest: datetime) -> int:
+    """Today showed lines up to `newest`: they, and any older unseen ones it had no room
+    for, move to "earlier", so the next visit shows only what is new since."""
+    return Notice.objects.filter(
+        recipient=user, seen_at__isnull=True, created_at__lte=newest
+    ).update(seen_at=timezone.now())

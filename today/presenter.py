@@ -144,7 +144,7 @@ def today_context(user: User, ring: Keyring, session: SessionBase) -> dict[str, 
     feed = activity.for_today(user, couple_id=membership.couple_id)
     if feed.new:
         # Shown once: next time these lines are under "earlier".
-        activity.mark_seen(user, [line.id for line in feed.new])
+        activity.mark_seen_up_to(user, max(line.at for line in feed.new))
     return context | {
         "first_week": timezone.now() - since < FIRST_WEEK,
         "suggestion": suggestion_for(_day_number(user, since, day), session),
