@@ -10,7 +10,7 @@ returns that entry.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,6 +39,29 @@ def phrase_for(kind: str) -> str:
     return _PHRASES.get(kind, "{actor} added something for you")
 
 
+# Entry label ("checkins.checkin") -> where the partner sees it, once shared.
+_SHARED_AT: dict[str, Callable[[Entry], str]] = {}
+
+
+def shared_kind(label: str) -> str:
+    return f"shared:{label}"
+
+
+def register_share(label: str, phrase: str, where: Callable[[Entry], str]) -> None:
+    """Tell the partner whenever an entry of this kind becomes shared (through
+    `privacy.entries.share`), with a link to where they can see it."""
+    register_kind(shared_kind(label), phrase)
+    _SHARED_AT[label] = where
+
+
+def on_entry_shared(sender: Any, entry: Entry, actor: User, **_: Any) -> None:
+    """Receiver of `privacy.entries.entry_shared` (connected in ActivityConfig.ready)."""
+    label = entry._meta.label_lower
+    where = _SHARED_AT.get(label)
+    if where is not None:
+        tell_partner(actor, shared_kind(label), where(entry), entry=entry)
+
+
 def _partner_in_current_space(actor: User) -> tuple[int, User] | None:
     mine = Membership.objects.current().filter(user=actor).select_related("couple").first()
     if mine is None or mine.couple.ended_at is not None:
@@ -60,6 +83,17 @@ def tell_partner(actor: User, kind: str, url: str, entry: Entry | None = None) -
     if found is None:
         return None
     couple_id, partner = found
+    if entry is not None:
+        # Shared, unshared and shared again before the partner looked: still one line.
+        unseen = Notice.objects.filter(
+            recipient=partner,
+            kind=kind,
+            entry_type=entry._meta.label_lower,
+            entry_id=entry.pk,
+            seen_at__isnull=True,
+        ).first()
+        if unseen is not None:
+            return unseen
     notice = Notice.objects.create(
         couple_id=couple_id,
         actor=actor,
@@ -116,16 +150,23 @@ def _visible_entries(user: User, notices: Iterable[Notice]) -> dict[tuple[str, A
     return found
 
 
-def for_today(user: User, *, new_limit: int = 12, earlier_limit: int = 5) -> Feed:
-    """What the partner did for `user`, newest first: unseen lines, then a few seen ones.
+def for_today(
+    user: User, *, couple_id: int | None = None, new_limit: int = 12, earlier_limit: int = 5
+) -> Feed:
+    """What the partner did for `user`: unseen lines in the order they happened, then a few
+    seen ones, newest first.
 
-    Only notices from the current couple space, and only while their entry is still visible.
+    Only notices from the current couple space (`couple_id`, when the caller already knows
+    it, saves a query), and only while their entry is still visible. The cost is bounded
+    whatever the history: one query for the notices, one per kind of entry they name.
     """
-    mine = Membership.objects.current().filter(user=user).first()
-    if mine is None:
-        return Feed([], [])
+    if couple_id is None:
+        mine = Membership.objects.current().filter(user=user).first()
+        if mine is None:
+            return Feed([], [])
+        couple_id = mine.couple_id
     rows = list(
-        Notice.objects.filter(recipient=user, couple_id=mine.couple_id)
+        Notice.objects.filter(recipient=user, couple_id=couple_id)
         .select_related("actor")
         .order_by("-created_at")[: new_limit + earlier_limit + 10]
     )
@@ -149,6 +190,7 @@ def for_today(user: User, *, new_limit: int = 12, earlier_limit: int = 5) -> Fee
             new.append(line)
         elif n.seen_at is not None and len(earlier) < earlier_limit:
             earlier.append(line)
+    new.reverse()
     return Feed(new, earlier)
 
 
@@ -157,3 +199,11 @@ def mark_seen(user: User, ids: Iterable[int]) -> int:
     return Notice.objects.filter(recipient=user, pk__in=list(ids), seen_at__isnull=True).update(
         seen_at=timezone.now()
     )
+
+
+def mark_seen_up_to(user: User, newest: datetime) -> int:
+    """Today showed lines up to `newest`: they, and any older unseen ones it had no room
+    for, move to "earlier", so the next visit shows only what is new since."""
+    return Notice.objects.filter(
+        recipient=user, seen_at__isnull=True, created_at__lte=newest
+    ).update(seen_at=timezone.now())

@@ -26,9 +26,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from activity import services as activity
 from agreements.models import (
     CONCERN_MAX,
     FIELD_MAX,
@@ -269,6 +271,7 @@ def propose(ring: Keyring, kind: str, terms: Terms, *, token: uuid.UUID | None =
         return again.agreement
     agreement.pending = version
     agreement.save(update_fields=["pending"])
+    _tell(ring.user, "agreements.proposed", agreement)
     return agreement
 
 
@@ -304,6 +307,7 @@ def revise(
     version = _add_version(ring, agreement, Change.REVISE, terms, token)
     agreement.pending = version
     agreement.save(update_fields=["pending"])
+    _tell(ring.user, "agreements.revised", agreement)
     return version
 
 
@@ -328,6 +332,7 @@ def propose_retiring(
     version = _add_version(ring, agreement, Change.RETIRE, Terms.from_plain(current.plain), token)
     agreement.pending = version
     agreement.save(update_fields=["pending"])
+    _tell(ring.user, "agreements.revised", agreement)
     return version
 
 
@@ -393,6 +398,12 @@ def accept(user: User, agreement: Agreement, version: AgreementVersion) -> None:
             "stepped_back_at": None,
         }
     _claim(agreement, agreement.revision, **changes)
+    _tell(user, "agreements.accepted", agreement)
+
+
+def _tell(user: User, kind: str, agreement: Agreement) -> None:
+    url = reverse("agreements:detail", args=[agreement.pk])
+    activity.tell_partner(user, kind, url, entry=agreement)
 
 
 @transaction.atomic
@@ -675,7 +686,11 @@ def finish_review(ring: Keyring) -> Review:
             raise AgreementProblem(
                 "Please choose keep, revise or retire for every agreement first."
             )
-        ReviewTurn.objects.get_or_create(review=review, user=ring.user)
+        _, turn_is_new = ReviewTurn.objects.get_or_create(review=review, user=ring.user)
+        if turn_is_new:
+            activity.tell_partner(
+                ring.user, "agreements.review_finished", reverse("agreements:review")
+            )
     return _finish_if_both(ring, review)
 
 

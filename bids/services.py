@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -185,6 +185,20 @@ def noted_today(user: User) -> bool:
     return (
         own_bids(user).filter(noted_at__gte=start, noted_at__lt=start + timedelta(days=1)).exists()
     )
+
+
+def today_card(user: User) -> tuple[bool, bool]:
+    """`noted_today` and `wants_nudge` together, in one query, for the home page."""
+    start = datetime.combine(local_today(user), time.min, tzinfo=user.zone)
+    noted = own_bids(user).filter(noted_at__gte=start, noted_at__lt=start + timedelta(days=1))
+    quiet = BidPreference.objects.filter(user=user, daily_nudge=False)
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(noted=Exists(noted), quiet=Exists(quiet))
+        .values_list("noted", "quiet")
+        .get()
+    )
+    return bool(row[0]), not row[1]
 
 
 def who_choices(partner: str | None) -> list[tuple[str, str]]:

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from activity import services as activity
 from closeness.models import (
     AFTERCARE_NOTE_MAX,
     OWN_STEP_MAX,
@@ -50,6 +51,7 @@ from privacy import entries
 from privacy.access import for_matching
 from privacy.entries import Visibility
 from privacy.keyring import Keyring
+from push import services as push
 
 YES, LATER, NOT_YET = "yes", "later", "not_yet"
 ANSWER_CHOICES = ((YES, "Yes"), (LATER, "Maybe later"), (NOT_YET, "Not yet"))
@@ -309,12 +311,14 @@ def propose_slow_down(user: User, up_to_tier: str, weeks: int) -> SlowDown:
         if current.proposed_by_id == user.pk and current.state == SlowDownState.PROPOSED:
             return current  # a double submit
         raise ClosenessProblem("There's already a slow-down; you can extend it instead.")
-    return SlowDown.objects.create(
+    proposed = SlowDown.objects.create(
         couple=couple,
         proposed_by=user,
         up_to_tier=up_to_tier,
         ends_on=local_today(user) + timedelta(weeks=weeks),
     )
+    activity.tell_partner(user, "closeness.slow_down", reverse("closeness:index"))
+    return proposed
 
 
 def _slow_down_of(user: User, slow_down_id: Any) -> SlowDown:
@@ -429,6 +433,9 @@ def plan_moment(
     except entries.NotReady as reason:
         raise ClosenessProblem(str(reason)) from None
     moment.save(force_insert=True)
+    activity.tell_partner(
+        ring.user, "closeness.moment", reverse("closeness:moment", args=[moment.pk]), entry=moment
+    )
     return moment
 
 
@@ -613,11 +620,13 @@ def plan_checkin_emails(now: datetime | None = None) -> int:
         members = Membership.objects.current().filter(couple_id=couple_id).select_related("user")
         for membership in members:
             person = membership.user
-            wants = ClosenessSetting.objects.filter(user=person, email_checkins=True).exists()
-            if not wants or not person.is_active:
-                continue
             paused = Pause.objects.filter(couple_id=couple_id, ended_at__isnull=True).exists()
-            if paused:
+            if paused or not person.is_active:
+                continue
+            # On the phones that asked for it, whether or not email was chosen (issue 14).
+            push.queue(person, "consent", dedupe_key=f"closeness-checkin:{moment_id}")
+            wants = ClosenessSetting.objects.filter(user=person, email_checkins=True).exists()
+            if not wants:
                 continue
             link = f"{settings.SITE_URL}{reverse('today')}"
             body = f"Something is waiting for you in Tending.\n\n{link}\n"

@@ -29,6 +29,7 @@ from commitments.models import Kind, ReminderSetting, Status
 from commitments.occurrences import falls_on
 from commitments.services import visible_commitments
 from outbox import services as outbox
+from push import services as push
 
 logger = logging.getLogger(__name__)
 
@@ -207,6 +208,8 @@ def plan(due: Due) -> bool:
             dedupe_key=dedupe_key(user.pk, due.local_date),
             user=user,
         )
+        # Beside the email, on the phones that asked for the day's reminder (issue 14).
+        push.queue(user, "reminder", dedupe_key=dedupe_key(user.pk, due.local_date))
     ReminderSetting.objects.filter(pk=due.setting.pk).update(planned_on=due.local_date)
     return made
 

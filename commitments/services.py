@@ -14,9 +14,11 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from activity import services as activity
 from commitments.models import (
     Cadence,
     Commitment,
@@ -327,6 +329,12 @@ def notice(ring: Keyring, commitment: Commitment, on_date: date, note: str = "")
             noticed.save()
     except IntegrityError:
         return notice(ring, commitment, on_date, note)
+    activity.tell_partner(
+        user,
+        "commitments.noticed",
+        reverse("commitments:occasion", args=[commitment.pk, on_date]),
+        entry=noticed,
+    )
     return noticed
 
 

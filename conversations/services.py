@@ -30,10 +30,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from activity import services as activity
 from agreements import services as agreements
 from agreements.models import Agreement, Concern
 from commitments import services as commitments
@@ -177,6 +179,8 @@ def start(
         if found is None:
             raise
         return found  # type: ignore[no-any-return]
+    url = reverse("conversations:room", args=[conversation.pk])
+    activity.tell_partner(ring.user, "conversations.started", url, entry=conversation)
     return conversation
 
 
@@ -713,6 +717,19 @@ def _finish(ring: Keyring, conversation: Conversation) -> None:
             commitments.keep_rhythm_in(
                 ring, RhythmKind.CONVERSATION, (monday, monday + timedelta(days=6))
             )
+
+
+def today_lines(user: User) -> tuple[Conversation | None, bool]:
+    """For the home page: `open_conversation` and whether `items_to_confirm` has any, in one
+    query when no conversation is going (nearly always)."""
+    going = conversations_of(user).filter(finished_at__isnull=True, resting=False)
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(going=Exists(going), items=Exists(items_to_confirm(user)))
+        .values_list("going", "items")
+        .get()
+    )
+    return (open_conversation(user) if row[0] else None), bool(row[1])
 
 
 def items_to_confirm(user: User) -> QuerySet[Item]:

@@ -95,3 +95,14 @@ def own_invite_or_404(user: User, invite_id: Any) -> Invite:
     if invite is None:
         raise Http404(NOT_FOUND)
     return invite
+
+
+def own_device_or_404(user: User, device_id: Any) -> Any:
+    """A device that gets notifications is managed only by the person it belongs to."""
+    from django.apps import apps
+
+    model = apps.get_model("push", "Device")
+    device = model.objects.filter(pk=_as_uuid(device_id), user=user).first()
+    if device is None:
+        raise Http404(NOT_FOUND)
+    return device

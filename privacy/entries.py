@@ -22,6 +22,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -323,6 +324,12 @@ def _reencrypt(entry: Entry, ring: Keyring, visibility: str, couple_id: int | No
     entry.save(update_fields=[*entry.encrypted_field_names(), "visibility", "couple", "updated_at"])
 
 
+# Sent inside `share`'s transaction when an entry becomes shared with the partner (not when it
+# already was), with `entry` and `actor`. The activity core listens, so the partner hears of it
+# without every feature app having to remember to say so.
+entry_shared = Signal()
+
+
 @transaction.atomic
 def share(entry: Entry, ring: Keyring) -> None:
     if entry.author_id != ring.user.pk:
@@ -340,6 +347,7 @@ def share(entry: Entry, ring: Keyring) -> None:
     if entry.is_shared and entry.couple_id == membership.couple_id:
         return
     _reencrypt(entry, ring, Visibility.SHARED, membership.couple_id)
+    entry_shared.send(sender=type(entry), entry=entry, actor=ring.user)
 
 
 @transaction.atomic

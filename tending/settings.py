@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "closeness",
     "conversations",
     "outbox",
+    "today",
+    "push",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -168,6 +170,7 @@ SECURE_CSP = {
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "manifest-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
@@ -241,3 +244,9 @@ KEY_KDF_OPS = env_int("TENDING_KEY_KDF_OPS", 2)
 KEY_KDF_MEM = env_int("TENDING_KEY_KDF_MEM", 64 * 1024 * 1024)
 # The HttpOnly cookie holding the per-session secret that opens the data key in the session.
 KEY_COOKIE_NAME = "tending_key"
+
+# Web Push: a VAPID key from the environment, else generated into DATA_DIR on first use.
+VAPID_PRIVATE_KEY = env_str("TENDING_VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env_str("TENDING_VAPID_SUBJECT", "mailto:tending@localhost")
+# Only tests send to a push service on this machine over plain HTTP.
+PUSH_ALLOW_LOOPBACK = env_bool("TENDING_PUSH_ALLOW_LOOPBACK", False)

@@ -1,13 +1,12 @@
 from django.conf import settings
 from django.urls import include, path
 
-from tending import views
-
 urlpatterns = [
-    path("", views.today, name="today"),
+    path("", include("today.urls")),
     path("", include("couples.urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("privacy.urls")),
+    path("account/", include("push.urls")),
     path("notes/", include("notes.urls")),
     path("", include("commitments.urls")),
     path("", include("checkins.urls")),

@@ -102,6 +102,20 @@ from couples.models import Invite
 from notes import services as notes
 from privacy import entries
 from privacy.keyring import PasswordKeyring
+from push import services as push
+
+
+def make_device(making: Making) -> object:
+    """A browser the owner turned notifications on for (an https push service address)."""
+    device = push.subscribe(
+        making.owner.user,
+        f"https://push.example.test/{uuid.uuid4().hex}",
+        "B" + "A" * 86,  # 65 bytes, base64url: the browser's public key
+        "A" * 22,  # 16 bytes: the auth secret
+        "Chrome on Android",
+    )
+    return device.pk
+
 
 PersonaName = Literal["alice", "bob", "carol", "dan", "erin"]
 
@@ -116,6 +130,11 @@ PUBLIC: frozenset[str] = frozenset(
         "accounts:reset_confirm",  # the link in that email: whoever holds it, signed out
         "couples:join_code",  # a partner types the code before having an account
         "couples:join_link",  # a partner opens the link before having an account
+        "today",  # signed out, `/` explains what Tending is; signed in, it is the day's page
+        "welcome",  # what Tending is, for a first visitor
+        "manifest",  # installing the app: names, colours and icons, nothing of anyone's
+        "service_worker",  # caches static files and the offline page only
+        "offline",  # the same calm page for everyone when there's no connection
         "commitments:feed",  # a calendar app fetches it without a session: the URL is the key
     }
 )
@@ -562,6 +581,8 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
             make=make_conversation_item, unknown=uuid.uuid4, visibility=Visibility.SHARED
         ),
     ),
+    # A device getting notifications is its owner's alone: the partner gets 404 too.
+    "device_id": (ObjectFactory(make=make_device, unknown=uuid.uuid4, owner="alice"),),
     # Invitations are managed only by the person who made them: the partner gets 404 too.
     "invite_id": (ObjectFactory(make=make_invite, unknown=uuid.uuid4, owner="alice"),),
     "note_id": (

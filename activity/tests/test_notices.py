@@ -29,9 +29,10 @@ def test_partner_is_told_and_line_moves_to_earlier_once_seen(cast: Cast) -> None
 def test_a_notice_about_an_entry_disappears_when_it_stops_being_shared(cast: Cast) -> None:
     alice, bob = cast.alice.user, cast.bob.user
     ring = PasswordKeyring(alice, PASSWORD)
+    # Sharing through the privacy core tells the partner by itself (entry_shared).
     note = notes.write_note(ring, "for you", shared=True)
-    activity.tell_partner(alice, "test.note", "/", entry=note)
     assert [line.entry for line in activity.for_today(bob).new] == [note]
+    assert [line.text for line in activity.for_today(bob).new] == ["Alice shared a note"]
     entries.unshare(note, ring)
     assert activity.for_today(bob).new == []
 

@@ -64,6 +64,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
+from activity.models import Notice
 from closeness import services
 from closeness.models import Aftercare, ConsentCheck, Feeling, Moment, MomentState
 from closeness.services import LATER, NOT_YET, YES
@@ -337,6 +338,9 @@ def bob_sees(stage: Stage, moment: Moment | None, not_matched: list[str]) -> dic
     """Every response bob can load about the path, described for comparison."""
     client: Client = stage.cast.bob.client
     seen: dict[str, str] = {}
+    # Today shows a partner's line as new once, then under "earlier" (issue 14): settle them
+    # first, so both states are compared with the very same lines in view.
+    Notice.objects.filter(recipient=stage.cast.bob.user).update(seen_at=NOW)
     for label, url in closeness_pages(moment):
         response = client.get(url)
         seen[label] = described(response)

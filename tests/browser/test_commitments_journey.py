@@ -329,7 +329,9 @@ def test_a_promise_is_kept_missed_noticed_and_seen(new_context: NewContext) -> N
     expect(on_calendar(alice, today, "Daily check-in")).to_have_count(1)
 
     # 8. Alice turns on her calendar feed; a calendar app fetches it with no session.
-    alice.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
+    alice.get_by_role("navigation", name="Main").get_by_role("link", name="More").click()
+    heading(alice, "More")
+    alice.get_by_role("link", name="Account").click()
     heading(alice, "Settings")
     check_a11y(alice)
     alice.get_by_role("link", name="Calendar feed").click()

@@ -26,6 +26,7 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 from closeness import services as closeness
 from commitments import reminders
 from outbox import services as outbox
+from push import services as push
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ class Pass:
 
     def __str__(self) -> str:
         return (
-            f"planned {self.planned} reminder(s), sent {self.sent} email(s), "
+            f"planned {self.planned} reminder(s), sent {self.sent} email(s) and notification(s), "
             f"ran {self.tasks} task(s)"
         )
 
@@ -84,9 +85,12 @@ def run_pass(worker_id: str, stop: threading.Event | None = None) -> Pass:
     stop = stop or threading.Event()
     planned = reminders.plan_due_reminders() + closeness.plan_checkin_emails()
     sent = 0 if stop.is_set() else outbox.deliver_pending(worker_id, stop=stop)
+    # Phone notifications, content-free (issue 14).
+    sent += 0 if stop.is_set() else push.deliver_pending(worker_id, stop=stop)
     tasks = 0 if stop.is_set() else run_ready_tasks(worker_id, stop)
     if not stop.is_set():
         outbox.prune()
+        push.prune()
     return Pass(planned, sent, tasks)
 
 

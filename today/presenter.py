@@ -1,0 +1,164 @@
+"""What Today shows, gathered from each feature's services; Today owns no data itself.
+
+The order is the order of the page: what today asks of me (check in, today's commitments,
+note a bid, and in the first week one gentle suggestion), then what my partner shared or did
+that concerns me, then what waits for me.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from activity import services as activity
+from agreements import services as agreements
+from bids import services as bids
+from checkins import services as checkins
+from closeness import services as closeness
+from commitments import services as commitments
+from conversations import services as conversations
+from couples import services as couples
+from couples.forms import RoleForm
+from couples.models import Membership
+from notes import services as notes
+from notes.forms import NoteForm
+from privacy import entries
+from privacy.keyring import Keyring
+
+FIRST_WEEK = timedelta(days=7)
+# Where skipped suggestions are kept: on this device's session, so nothing is written about
+# what someone chose not to do.
+GUIDE_SKIPPED = "today_guide_skipped"
+GUIDE_OFF = "today_guide_off"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    key: str
+    title: str
+    text: str
+    url_name: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+# One a day after pairing, in this order; days without one are quiet.
+GUIDE: tuple[Suggestion, ...] = (
+    Suggestion(
+        "checkin",
+        "A first check-in",
+        "Three small scales and, if you like, a few words. It stays yours unless you share it.",
+        "checkins:today",
+    ),
+    Suggestion(
+        "commitment",
+        "One small promise",
+        "Pick something small enough that keeping it will feel almost ordinary.",
+        "commitments:new",
+    ),
+    Suggestion(
+        "bid",
+        "Notice a reach",
+        "Watch for one small moment today when one of you reached for the other, and note it.",
+        "bids:new",
+    ),
+    Suggestion(
+        "agreement",
+        "A first agreement",
+        "Write down one thing you already both want to hold to. It counts once you both accept.",
+        "agreements:new",
+    ),
+    Suggestion(
+        "conversation",
+        "Your weekly conversation",
+        "Find half an hour this week to talk, one speaking and one listening, then swap.",
+        "conversations:index",
+    ),
+)
+
+
+def paired_since(membership: Membership, partner: Membership) -> Any:
+    return max(membership.joined_at, partner.joined_at)
+
+
+def suggestion_for(day_number: int, session: SessionBase) -> Suggestion | None:
+    if session.get(GUIDE_OFF) or not 0 <= day_number < len(GUIDE):
+        return None
+    suggestion = GUIDE[day_number]
+    return None if suggestion.key in session.get(GUIDE_SKIPPED, []) else suggestion
+
+
+def skip_suggestion(session: SessionBase, key: str, *, all_of_them: bool) -> None:
+    if all_of_them:
+        session[GUIDE_OFF] = True
+    elif key in {s.key for s in GUIDE}:
+        session[GUIDE_SKIPPED] = [*session.get(GUIDE_SKIPPED, []), key]
+
+
+def _day_number(user: User, since: Any, today: date) -> int:
+    return (today - timezone.localtime(since, zoneinfo.ZoneInfo(user.time_zone)).date()).days
+
+
+def today_context(user: User, ring: Keyring, session: SessionBase) -> dict[str, Any]:
+    membership, partner = couples.pair_of(user)
+    invite = couples.live_invite(membership, user) if membership and not partner else None
+    day = commitments.local_today(user)
+    # Today's occasions this person marks: their own, and the ones the two of them share.
+    due = [
+        o
+        for o in commitments.occasions(user, (day, day), ring=ring)
+        if commitments.may_mark(user, o.commitment)
+    ]
+    entries.reveal([o.commitment for o in due], ring)
+    paired = partner is not None and membership is not None and not membership.couple.ended_at
+    context: dict[str, Any] = {
+        "membership": membership,
+        "partner": partner,
+        "live_invite": invite,
+        "role_form": RoleForm(),
+        "note_form": NoteForm(),
+        "notes": notes.recent_notes(ring),
+        "today_occasions": due,
+        "checked_in_today": checkins.checked_in_on(user, day),
+        "first_week": False,
+        "suggestion": None,
+        "feed": activity.Feed([], []),
+    }
+    if not paired or membership is None or partner is None:
+        return context
+    since = paired_since(membership, partner)
+    waiting = list(agreements.waiting_for_answer(user))
+    agreements.reveal_agreements(ring, waiting)
+    consent_due, aftercare_due = closeness.today_cards(user)
+    noted, nudge = bids.today_card(user)
+    conversation_going, items_waiting = conversations.today_lines(user)
+    rhythms_suggested = commitments.suggestions_for(user)
+    entries.reveal(rhythms_suggested, ring)
+    feed = activity.for_today(user, couple_id=membership.couple_id)
+    if feed.new:
+        # Shown once: next time these lines are under "earlier".
+        activity.mark_seen_up_to(user, max(line.at for line in feed.new))
+    return context | {
+        "first_week": timezone.now() - since < FIRST_WEEK,
+        "suggestion": suggestion_for(_day_number(user, since, day), session),
+        "feed": feed,
+        "bid_noted_today": noted,
+        "bid_nudge": nudge,
+        "bid_whos": bids.who_choices(partner.user.display_name),
+        # What waits for this person in the practices the two of them share.
+        "agreements_waiting": waiting,
+        "conversation_going": conversation_going,
+        "items_to_confirm": items_waiting,
+        "consent_due": consent_due,
+        "aftercare_due": aftercare_due,
+        "rhythms_suggested": rhythms_suggested,
+    }
