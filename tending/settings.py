@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "agreements",
     "closeness",
     "conversations",
+    "appreciations",
     "outbox",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from agreements import services as agreements
+from appreciations import services as appreciations
 from bids import services as bids
 from checkins import services as checkins
 from closeness import services as closeness
@@ -16,7 +17,7 @@ from couples.forms import RoleForm
 from notes import services as notes
 from notes.forms import NoteForm
 from privacy import entries
-from privacy.keyring import keyring_for
+from privacy.keyring import Keyring, keyring_for
 from tending.http import signed_in_user
 
 
@@ -59,5 +60,14 @@ def today(request: HttpRequest) -> HttpResponse:
             "items_to_confirm": conversations.items_to_confirm(user).exists(),
             "consent_due": consent_due,
             "aftercare_due": aftercare_due,
+            # Issue 15 (rituals, appreciation, milestones): its own Today cards.
+            **_closeness_practices(ring, paired),
         },
     )
+
+
+def _closeness_practices(ring: Keyring, paired: bool) -> dict[str, object]:
+    """Today cards of issue 15's apps, each from its own small service function."""
+    if not paired:
+        return {}
+    return {"appreciations_waiting": appreciations.waiting_for(ring)}

@@ -88,6 +88,7 @@ from accounts import services as accounts
 from accounts.models import User
 from agreements import services as agreements
 from agreements.models import Agreement, AgreementVersion, Kind, Status
+from appreciations import services as appreciations
 from bids import services as bids
 from checkins import services as checkins
 from closeness import services as closeness
@@ -392,6 +393,16 @@ def make_conversation_item(making: Making) -> object:
     return item.pk
 
 
+def make_appreciation(making: Making) -> object:
+    """A note of appreciation the owner wrote: shared with the partner from the start."""
+    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    note = appreciations.write(
+        ring, what_they_did=SHARED_WORDS, what_it_meant="sweep: it meant a lot"
+    )
+    assert note.is_shared
+    return note.pk
+
+
 # Kwargs that name no object: any persona may ask for any value (see the docstring).
 PARAMETERS: Mapping[str, Callable[[], object]] = {
     "year": lambda: timezone.localdate().year,
@@ -557,6 +568,25 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
     "item_id": (
         ObjectFactory(
             make=make_conversation_item, unknown=uuid.uuid4, visibility=Visibility.SHARED
+        ),
+    ),
+    # A note of appreciation is for the partner: they read it and answer it; only its author
+    # deletes it.
+    "appreciation_id": (
+        ObjectFactory(
+            make=make_appreciation,
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            shown_text=SHARED_WORDS,
+            urls=frozenset({"appreciations:detail", "appreciations:delete"}),
+        ),
+        ObjectFactory(
+            make=make_appreciation,
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            urls=frozenset({"appreciations:answer"}),
+            partner_may_change=True,
+            name="answerable",
         ),
     ),
     # Invitations are managed only by the person who made them: the partner gets 404 too.

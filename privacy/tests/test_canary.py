@@ -135,6 +135,16 @@ def _a_conversation(ring: PasswordKeyring) -> Any:
     return conversation
 
 
+def _an_appreciation(ring: PasswordKeyring) -> Any:
+    """A parent row for an answer to a note of appreciation (canaried on its own too)."""
+    from appreciations.models import Appreciation
+
+    note = Appreciation(author=ring.user)
+    entries.encrypt_into(note, ring, {"what_they_did": "a parent", "what_it_meant": "a parent"})
+    note.save()
+    return note
+
+
 # Values, or callables taking the author's keyring, for required clear fields the canary
 # can't guess.
 REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
@@ -149,6 +159,7 @@ REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
     "closeness.Aftercare": {"moment": _a_moment},
     "conversations.Exchange": {"conversation": _a_conversation},
     "conversations.Item": {"conversation": _a_conversation},
+    "appreciations.AppreciationAnswer": {"appreciation": _an_appreciation},
 }
 
 HOW_TO_DECLARE = (
