@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "closeness",
     "conversations",
     "appreciations",
+    "questions",
     "outbox",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("closeness.urls")),
     path("", include("conversations.urls")),
     path("", include("appreciations.urls")),
+    path("", include("questions.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

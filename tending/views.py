@@ -18,6 +18,7 @@ from notes import services as notes
 from notes.forms import NoteForm
 from privacy import entries
 from privacy.keyring import Keyring, keyring_for
+from questions import services as questions
 from tending.http import signed_in_user
 
 
@@ -70,4 +71,7 @@ def _closeness_practices(ring: Keyring, paired: bool) -> dict[str, object]:
     """Today cards of issue 15's apps, each from its own small service function."""
     if not paired:
         return {}
-    return {"appreciations_waiting": appreciations.waiting_for(ring)}
+    return {
+        "appreciations_waiting": appreciations.waiting_for(ring),
+        "our_question": questions.today_card(ring),
+    }

@@ -103,6 +103,7 @@ from couples.models import Invite
 from notes import services as notes
 from privacy import entries
 from privacy.keyring import PasswordKeyring
+from questions import services as questions
 
 PersonaName = Literal["alice", "bob", "carol", "dan", "erin"]
 
@@ -403,6 +404,13 @@ def make_appreciation(making: Making) -> object:
     return note.pk
 
 
+def make_round(making: Making) -> object:
+    """This week's question of the owner's couple: it belongs to both (either answers)."""
+    asked = questions.current_round(PasswordKeyring(making.owner.user, PASSWORD))
+    assert asked is not None and asked.is_shared and asked.joint
+    return asked.pk
+
+
 # Kwargs that name no object: any persona may ask for any value (see the docstring).
 PARAMETERS: Mapping[str, Callable[[], object]] = {
     "year": lambda: timezone.localdate().year,
@@ -587,6 +595,15 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
             urls=frozenset({"appreciations:answer"}),
             partner_may_change=True,
             name="answerable",
+        ),
+    ),
+    # Our question belongs to both: either answers it or lets it go.
+    "round_id": (
+        ObjectFactory(
+            make=make_round,
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            partner_may_change=True,
         ),
     ),
     # Invitations are managed only by the person who made them: the partner gets 404 too.

@@ -145,6 +145,24 @@ def _an_appreciation(ring: PasswordKeyring) -> Any:
     return note
 
 
+def _a_round(ring: PasswordKeyring) -> Any:
+    """A parent row for an answer to our question: a round both have answered (answers are
+    sealed from the partner until then, and the positive control reads every shared one)."""
+    from questions.models import Round
+
+    membership = couples.current_membership(ring.user)
+    made = Round(
+        author=ring.user,
+        couple=membership.couple if membership else None,
+        starts_on=_a_distinct_day(ring),
+        cadence="weekly",
+        both_answered_at=timezone.now(),
+    )
+    entries.encrypt_into(made, ring, {"text": "a parent"})
+    made.save()
+    return made
+
+
 # Values, or callables taking the author's keyring, for required clear fields the canary
 # can't guess.
 REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
@@ -160,6 +178,8 @@ REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
     "conversations.Exchange": {"conversation": _a_conversation},
     "conversations.Item": {"conversation": _a_conversation},
     "appreciations.AppreciationAnswer": {"appreciation": _an_appreciation},
+    "questions.Round": {"starts_on": _a_distinct_day},
+    "questions.Answer": {"round": _a_round},
 }
 
 HOW_TO_DECLARE = (
