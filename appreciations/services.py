@@ -129,9 +129,9 @@ def delete(note: Appreciation) -> None:
 
 def _answers_for(ring: Keyring, notes: list[Appreciation]) -> None:
     replies = list(
-        AppreciationAnswer.objects.visible_to(ring.user).filter(
-            appreciation_id__in=[n.pk for n in notes]
-        )
+        AppreciationAnswer.objects.visible_to(ring.user)
+        .filter(appreciation_id__in=[n.pk for n in notes])
+        .select_related("author")
     )
     entries.reveal(replies, ring)
     by_note = {r.appreciation_id: r for r in replies}

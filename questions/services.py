@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from accounts.models import User
 from activity import services as activity
 from commitments import services as commitments
 from couples import services as couples
-from couples.models import CoupleSpace
+from couples.models import CoupleSpace, Membership
 from privacy import entries
 from privacy.entries import Visibility
 from privacy.keyring import Keyring
@@ -149,21 +150,41 @@ def _new_round(ring: Keyring, couple: CoupleSpace, roles: list[str], starts_on: 
     return made
 
 
-def current_round(ring: Keyring) -> Round | None:
+def _rounds_until(user: User, couple: CoupleSpace, today: date) -> Any:
+    """The couple's rounds up to today, newest first, each with `answered_by_me` and
+    `skipped_by_me` for this person only."""
+    return (
+        Round.objects.visible_to(user)
+        .filter(couple=couple, starts_on__lte=today)
+        .annotate(
+            answered_by_me=Exists(Answer.objects.filter(round=OuterRef("pk"), author=user)),
+            skipped_by_me=Exists(Skip.objects.filter(round=OuterRef("pk"), user=user)),
+        )
+        .order_by("-starts_on")
+    )
+
+
+def _is_current(latest: Round | None, today: date) -> bool:
+    return latest is not None and latest.starts_on + _length(latest.cadence) > today
+
+
+def current_round(
+    ring: Keyring,
+    found: tuple[CoupleSpace, list[str]] | None = None,
+    latest: Round | None = None,
+) -> Round | None:
     """This day's or week's question, chosen on the first visit of either partner.
-    None when there's no partner, or the couple key hasn't reached this person yet."""
-    found = _paired_couple(ring.user)
+    None when there's no partner, or the couple key hasn't reached this person yet.
+    The round carries `answered_by_me` and `skipped_by_me`, for this person only.
+    `latest` is the newest round up to today, when the caller has already read it."""
+    found = found or _paired_couple(ring.user)
     if found is None:
         return None
     couple, roles = found
     today = local_today(ring.user)
-    latest: Round | None = (
-        Round.objects.visible_to(ring.user)
-        .filter(couple=couple, starts_on__lte=today)
-        .order_by("-starts_on")
-        .first()
-    )
-    if latest is not None and latest.starts_on + _length(latest.cadence) > today:
+    if latest is None:
+        latest = _rounds_until(ring.user, couple, today).first()
+    if latest is not None and _is_current(latest, today):
         return latest
     starts_on = today
     if cadence_of(couple) == Cadence.WEEKLY:
@@ -172,11 +193,11 @@ def current_round(ring: Keyring) -> Round | None:
         starts_on = max(starts_on, latest.starts_on + _length(latest.cadence))
     try:
         with transaction.atomic():
-            return _new_round(ring, couple, roles, starts_on)
+            made = _new_round(ring, couple, roles, starts_on)
+        made.answered_by_me = made.skipped_by_me = False  # type: ignore[attr-defined]
+        return made
     except IntegrityError:  # the partner opened it at the same moment
-        return (
-            Round.objects.visible_to(ring.user).filter(couple=couple, starts_on=starts_on).first()
-        )
+        return current_round(ring, found)
     except entries.NotReady:
         return None
 
@@ -254,6 +275,7 @@ class Asked:
     """A round as one person may see it: their answer, and the partner's once both answered."""
 
     round: Round
+    answered: bool = False  # by this person
     mine: Answer | None = None
     theirs: Answer | None = None
     skipped: bool = False
@@ -280,41 +302,40 @@ def _asked(ring: Keyring, rounds: list[Round]) -> list[Asked]:
         .select_related("author")
     )
     entries.reveal(answers, ring)
-    skipped = set(
-        Skip.objects.filter(user=user, round_id__in=[r.pk for r in rounds]).values_list(
-            "round_id", flat=True
-        )
-    )
-    by_round: dict[Any, Asked] = {r.pk: Asked(r, skipped=r.pk in skipped) for r in rounds}
+    # Only the current round can still be let go; it carries `skipped_by_me`.
+    by_round: dict[Any, Asked] = {
+        r.pk: Asked(r, skipped=bool(getattr(r, "skipped_by_me", False))) for r in rounds
+    }
     for a in answers:
         asked = by_round[a.round_id]
         if a.author_id == user.pk:
-            asked.mine = a
+            asked.mine, asked.answered = a, True
         else:
             asked.theirs = a
     return [by_round[r.pk] for r in rounds]
 
 
-def today_card(ring: Keyring) -> Asked | None:
-    """For Today: the current question, unless this person let it go."""
-    current = current_round(ring)
-    if current is None:
+def today_card(ring: Keyring, membership: Membership, partner: Membership) -> Asked | None:
+    """For Today (which already knows both memberships): the current question, unless this
+    person let it go. One query on most days."""
+    if membership.couple.ended_at is not None:
         return None
-    (asked,) = _asked(ring, [current])
-    return None if asked.skipped else asked
+    current = current_round(ring, (membership.couple, [membership.role, partner.role]))
+    if current is None or current.skipped_by_me:  # type: ignore[attr-defined]
+        return None
+    entries.reveal([current], ring)
+    return Asked(current, answered=current.answered_by_me)  # type: ignore[attr-defined]
 
 
 def our_question(ring: Keyring) -> OurQuestion:
-    current = current_round(ring)
     found = _paired_couple(ring.user)
     if found is None:
         return OurQuestion(None)
-    earlier = list(
-        Round.objects.visible_to(ring.user)
-        .filter(couple=found[0], both_answered_at__isnull=False)
-        .exclude(pk=current.pk if current else None)
-        .order_by("-starts_on")[:EARLIER_SHOWN]
-    )
+    recent = list(_rounds_until(ring.user, found[0], local_today(ring.user))[: EARLIER_SHOWN + 1])
+    current = current_round(ring, found, recent[0] if recent else None)
+    earlier = [
+        r for r in recent if r.both_answered_at is not None and (current is None or r != current)
+    ][:EARLIER_SHOWN]
     rounds = ([current] if current else []) + earlier
     asked = _asked(ring, rounds)
     waiting = list(

@@ -14,6 +14,7 @@ from commitments import services as commitments
 from conversations import services as conversations
 from couples import services as couples
 from couples.forms import RoleForm
+from couples.models import Membership
 from notes import services as notes
 from notes.forms import NoteForm
 from privacy import entries
@@ -62,16 +63,18 @@ def today(request: HttpRequest) -> HttpResponse:
             "consent_due": consent_due,
             "aftercare_due": aftercare_due,
             # Issue 15 (rituals, appreciation, milestones): its own Today cards.
-            **_closeness_practices(ring, paired),
+            **_closeness_practices(ring, membership, partner),
         },
     )
 
 
-def _closeness_practices(ring: Keyring, paired: bool) -> dict[str, object]:
+def _closeness_practices(
+    ring: Keyring, membership: Membership | None, partner: Membership | None
+) -> dict[str, object]:
     """Today cards of issue 15's apps, each from its own small service function."""
-    if not paired:
+    if membership is None or partner is None or membership.couple.ended_at:
         return {}
     return {
         "appreciations_waiting": appreciations.waiting_for(ring),
-        "our_question": questions.today_card(ring),
+        "our_question": questions.today_card(ring, membership, partner),
     }
