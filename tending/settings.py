@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "conversations",
     "appreciations",
     "questions",
+    "milestones",
     "outbox",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("conversations.urls")),
     path("", include("appreciations.urls")),
     path("", include("questions.urls")),
+    path("", include("milestones.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

@@ -15,6 +15,7 @@ from conversations import services as conversations
 from couples import services as couples
 from couples.forms import RoleForm
 from couples.models import Membership
+from milestones import services as milestones
 from notes import services as notes
 from notes.forms import NoteForm
 from privacy import entries
@@ -71,10 +72,20 @@ def today(request: HttpRequest) -> HttpResponse:
 def _closeness_practices(
     ring: Keyring, membership: Membership | None, partner: Membership | None
 ) -> dict[str, object]:
-    """Today cards of issue 15's apps, each from its own small service function."""
+    """Today cards of issue 15's apps, each from its own small service function. On one of
+    this person's quiet dates nothing is celebrated and nothing nudges."""
+    quiet = milestones.is_quiet(ring, commitments.local_today(ring.user))
+    cards: dict[str, object] = {
+        "milestones": milestones.today_card(
+            ring, membership.couple_id if membership else None, quiet=quiet
+        )
+    }
+    if quiet:
+        cards["bid_nudge"] = False
     if membership is None or partner is None or membership.couple.ended_at:
-        return {}
+        return cards
     return {
+        **cards,
         "appreciations_waiting": appreciations.waiting_for(ring),
         "our_question": questions.today_card(ring, membership, partner),
     }

@@ -100,6 +100,7 @@ from conversations import services as conversations
 from conversations.models import Item
 from couples import services
 from couples.models import Invite
+from milestones import services as milestones
 from notes import services as notes
 from privacy import entries
 from privacy.keyring import PasswordKeyring
@@ -411,6 +412,12 @@ def make_round(making: Making) -> object:
     return asked.pk
 
 
+def make_quiet_date(making: Making) -> object:
+    """A quiet date: its person's alone, for good (the partner gets 404 like anyone)."""
+    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    return milestones.add_quiet_date(ring, timezone.localdate(), PRIVATE_WORDS).pk
+
+
 # Kwargs that name no object: any persona may ask for any value (see the docstring).
 PARAMETERS: Mapping[str, Callable[[], object]] = {
     "year": lambda: timezone.localdate().year,
@@ -606,6 +613,7 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
             partner_may_change=True,
         ),
     ),
+    "quiet_id": (ObjectFactory(make=make_quiet_date, unknown=uuid.uuid4),),
     # Invitations are managed only by the person who made them: the partner gets 404 too.
     "invite_id": (ObjectFactory(make=make_invite, unknown=uuid.uuid4, owner="alice"),),
     "note_id": (
