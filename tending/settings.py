@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "appreciations",
     "questions",
     "milestones",
+    "rituals",
     "outbox",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("appreciations.urls")),
     path("", include("questions.urls")),
     path("", include("milestones.urls")),
+    path("", include("rituals.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

@@ -105,6 +105,7 @@ from notes import services as notes
 from privacy import entries
 from privacy.keyring import PasswordKeyring
 from questions import services as questions
+from rituals import services as rituals
 
 PersonaName = Literal["alice", "bob", "carol", "dan", "erin"]
 
@@ -418,6 +419,12 @@ def make_quiet_date(making: Making) -> object:
     return milestones.add_quiet_date(ring, timezone.localdate(), PRIVATE_WORDS).pk
 
 
+def make_ritual(making: Making) -> object:
+    """A ritual the owner suggested: the partner answers it; only the owner withdraws it."""
+    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    return rituals.propose(ring, title=SHARED_WORDS, weekday=6).pk
+
+
 # Kwargs that name no object: any persona may ask for any value (see the docstring).
 PARAMETERS: Mapping[str, Callable[[], object]] = {
     "year": lambda: timezone.localdate().year,
@@ -614,6 +621,22 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
         ),
     ),
     "quiet_id": (ObjectFactory(make=make_quiet_date, unknown=uuid.uuid4),),
+    "ritual_id": (
+        ObjectFactory(
+            make=make_ritual,
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            urls=frozenset({"rituals:answer", "rituals:rest"}),
+            partner_may_change=True,
+            name="answerable",
+        ),
+        ObjectFactory(
+            make=make_ritual,
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            urls=frozenset({"rituals:withdraw"}),
+        ),
+    ),
     # Invitations are managed only by the person who made them: the partner gets 404 too.
     "invite_id": (ObjectFactory(make=make_invite, unknown=uuid.uuid4, owner="alice"),),
     "note_id": (
