@@ -36,7 +36,7 @@ class CadenceForm(forms.Form):
 
 
 class OwnForm(forms.Form):
-    text = forms.CharField(
+    question = forms.CharField(
         label="A question of your own",
         max_length=OWN_MAX,
         help_text="It's asked before the ones Tending brings. Your partner can see it.",

@@ -84,7 +84,7 @@ def own(request: HtmxHttpRequest) -> HttpResponse:
         return _page(request, status=422, own_form=form)
     try:
         services.add_own(
-            keyring_for(request), form.cleaned_data["text"], form.cleaned_data["token"]
+            keyring_for(request), form.cleaned_data["question"], form.cleaned_data["token"]
         )
     except services.QuestionProblem as problem:
         form.add_error(None, str(problem))

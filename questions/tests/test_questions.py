@@ -148,11 +148,11 @@ def test_a_both_of_us_couple_gets_no_repair_questions(cast: Cast) -> None:
 @time_machine.travel(NOW, tick=False)
 def test_our_own_question_comes_next_and_a_double_submit_adds_one(cast: Cast) -> None:
     current(cast)  # this week's is already chosen
-    data = {"text": "What would you like more of at weekends?", "token": str(uuid.uuid4())}
+    data = {"question": "What would you like more of at weekends?", "token": str(uuid.uuid4())}
     for _ in range(2):
         assert cast.bob.client.post(reverse("questions:own"), data).status_code == 302
     empty = cast.bob.client.post(
-        reverse("questions:own"), {"text": " ", "token": str(uuid.uuid4())}
+        reverse("questions:own"), {"question": " ", "token": str(uuid.uuid4())}
     )
     assert empty.status_code == 422
     assert "at weekends" in cast.alice.client.get(reverse("questions:index")).content.decode()
