@@ -251,3 +251,22 @@ def partner_shares_checkins(user: User) -> User | None:
         return None
     shared = CheckIn.objects.visible_to(user).filter(author=partner).exists()
     return partner if shared else None
+
+
+def nth_checkin_day(user: User, n: int) -> date | None:
+    """The day of this person's n-th check-in (counted, never "in a row"), if there is one:
+    for a milestone that notices check-ins without turning them into a streak."""
+    days = CheckIn.objects.authored_by(user).order_by("day").values_list("day", flat=True)
+    return next(iter(days[n - 1 : n]), None)
+
+
+def last_checkin_before(user: User, day: date) -> date | None:
+    """The day of this person's latest check-in before `day`: a long gap is met with a
+    welcome back, never with a broken chain."""
+    days = (
+        CheckIn.objects.authored_by(user)
+        .filter(day__lt=day)
+        .order_by("-day")
+        .values_list("day", flat=True)
+    )
+    return next(iter(days[:1]), None)

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     CONVERSATION = "conversation", "Weekly conversation"
     REVIEW = "review", "Monthly review"
     PROMISE = "promise", "Commitment"
+    RITUAL = "ritual", "Ritual"
 
 
 class Cadence(models.TextChoices):

@@ -41,6 +41,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     Kind.CONVERSATION: ("weekly conversation", "weekly conversations"),
     Kind.REVIEW: ("monthly review", "monthly reviews"),
     Kind.PROMISE: ("commitment", "commitments"),
+    Kind.RITUAL: ("ritual", "rituals"),
 }
 
 

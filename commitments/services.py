@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
@@ -138,6 +139,45 @@ def create_commitment(
         except entries.NotReady as reason:
             raise CommitmentProblem(str(reason)) from None
     return commitment
+
+
+def start_ritual(ring: Keyring, *, title: str, weekday: int, starts_on: date) -> Commitment:
+    """A ritual both partners agreed to: a joint commitment of its own kind (its own colour
+    on the calendar), weekly on one day, which either may mark or rest."""
+    if weekday not in range(7):
+        raise CommitmentProblem("Please choose a day of the week.")
+    return create_commitment(
+        ring,
+        title=title,
+        rule=Rule(Cadence.WEEKLY, weekdays=(weekday,)),
+        starts_on=starts_on,
+        kind=Kind.RITUAL,
+        joint=True,
+    )
+
+
+@transaction.atomic
+def rest_ritual(user: User, commitment_id: Any, resting: bool) -> None:
+    """Pause a ritual for a while, or take it up again: either partner, no reason needed."""
+    ritual = (
+        Commitment.objects.visible_to(user)
+        .filter(pk=commitment_id, kind=Kind.RITUAL, joint=True)
+        .exclude(status=Status.RETIRED)
+        .first()
+    )
+    if ritual is None:
+        raise CommitmentProblem("This ritual isn't here any more.")
+    ritual.status = Status.PAUSED if resting else Status.ACTIVE
+    ritual.save(update_fields=["status"])
+
+
+def ritual_statuses(user: User, commitment_ids: Iterable[Any]) -> dict[Any, str]:
+    """Active or paused, for the rituals' own list (one query)."""
+    return dict(
+        Commitment.objects.visible_to(user)
+        .filter(pk__in=list(commitment_ids), kind=Kind.RITUAL)
+        .values_list("pk", "status")
+    )
 
 
 @contextmanager

@@ -14,6 +14,10 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("closeness.urls")),
     path("", include("conversations.urls")),
+    path("", include("appreciations.urls")),
+    path("", include("questions.urls")),
+    path("", include("milestones.urls")),
+    path("", include("rituals.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

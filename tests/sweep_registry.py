@@ -88,6 +88,7 @@ from accounts import services as accounts
 from accounts.models import User
 from agreements import services as agreements
 from agreements.models import Agreement, AgreementVersion, Kind, Status
+from appreciations import services as appreciations
 from bids import services as bids
 from checkins import services as checkins
 from closeness import services as closeness
@@ -99,10 +100,13 @@ from conversations import services as conversations
 from conversations.models import Item
 from couples import services
 from couples.models import Invite
+from milestones import services as milestones
 from notes import services as notes
 from privacy import entries
 from privacy.keyring import PasswordKeyring
 from push import services as push
+from questions import services as questions
+from rituals import services as rituals
 
 
 def make_device(making: Making) -> object:
@@ -414,6 +418,35 @@ def make_conversation_item(making: Making) -> object:
     return item.pk
 
 
+def make_appreciation(making: Making) -> object:
+    """A note of appreciation the owner wrote: shared with the partner from the start."""
+    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    note = appreciations.write(
+        ring, what_they_did=SHARED_WORDS, what_it_meant="sweep: it meant a lot"
+    )
+    assert note.is_shared
+    return note.pk
+
+
+def make_round(making: Making) -> object:
+    """This week's question of the owner's couple: it belongs to both (either answers)."""
+    asked = questions.current_round(PasswordKeyring(making.owner.user, PASSWORD))
+    assert asked is not None and asked.is_shared and asked.joint
+    return asked.pk
+
+
+def make_quiet_date(making: Making) -> object:
+    """A quiet date: its person's alone, for good (the partner gets 404 like anyone)."""
+    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    return milestones.add_quiet_date(ring, timezone.localdate(), PRIVATE_WORDS).pk
+
+
+def make_ritual(making: Making) -> object:
+    """A ritual the owner suggested: the partner answers it; only the owner withdraws it."""
+    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    return rituals.propose(ring, title=SHARED_WORDS, weekday=6).pk
+
+
 # Kwargs that name no object: any persona may ask for any value (see the docstring).
 PARAMETERS: Mapping[str, Callable[[], object]] = {
     "year": lambda: timezone.localdate().year,
@@ -583,6 +616,51 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
     ),
     # A device getting notifications is its owner's alone: the partner gets 404 too.
     "device_id": (ObjectFactory(make=make_device, unknown=uuid.uuid4, owner="alice"),),
+    # A note of appreciation is for the partner: they read it and answer it; only its author
+    # deletes it.
+    "appreciation_id": (
+        ObjectFactory(
+            make=make_appreciation,
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            shown_text=SHARED_WORDS,
+            urls=frozenset({"appreciations:detail", "appreciations:delete"}),
+        ),
+        ObjectFactory(
+            make=make_appreciation,
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            urls=frozenset({"appreciations:answer"}),
+            partner_may_change=True,
+            name="answerable",
+        ),
+    ),
+    # Our question belongs to both: either answers it or lets it go.
+    "round_id": (
+        ObjectFactory(
+            make=make_round,
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            partner_may_change=True,
+        ),
+    ),
+    "quiet_id": (ObjectFactory(make=make_quiet_date, unknown=uuid.uuid4),),
+    "ritual_id": (
+        ObjectFactory(
+            make=make_ritual,
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            urls=frozenset({"rituals:answer", "rituals:rest"}),
+            partner_may_change=True,
+            name="answerable",
+        ),
+        ObjectFactory(
+            make=make_ritual,
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            urls=frozenset({"rituals:withdraw"}),
+        ),
+    ),
     # Invitations are managed only by the person who made them: the partner gets 404 too.
     "invite_id": (ObjectFactory(make=make_invite, unknown=uuid.uuid4, owner="alice"),),
     "note_id": (

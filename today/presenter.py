@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from activity import services as activity
 from agreements import services as agreements
+from appreciations import services as appreciations
 from bids import services as bids
 from checkins import services as checkins
 from closeness import services as closeness
@@ -27,10 +28,12 @@ from conversations import services as conversations
 from couples import services as couples
 from couples.forms import RoleForm
 from couples.models import Membership
+from milestones import services as milestones
 from notes import services as notes
 from notes.forms import NoteForm
 from privacy import entries
 from privacy.keyring import Keyring
+from questions import services as questions
 
 FIRST_WEEK = timedelta(days=7)
 # Where skipped suggestions are kept: on this device's session, so nothing is written about
@@ -133,6 +136,7 @@ def today_context(user: User, ring: Keyring, session: SessionBase) -> dict[str, 
         "suggestion": None,
         "feed": activity.Feed([], []),
     }
+    context |= _closeness_practices(ring, membership, partner)
     if not paired or membership is None or partner is None:
         return context
     since = paired_since(membership, partner)
@@ -152,7 +156,7 @@ def today_context(user: User, ring: Keyring, session: SessionBase) -> dict[str, 
         "suggestion": suggestion_for(_day_number(user, since, day), session),
         "feed": feed,
         "bid_noted_today": noted,
-        "bid_nudge": nudge,
+        "bid_nudge": nudge and not context["quiet_day"],
         "bid_whos": bids.who_choices(partner.user.display_name),
         # What waits for this person in the practices the two of them share.
         "agreements_waiting": waiting,
@@ -161,4 +165,24 @@ def today_context(user: User, ring: Keyring, session: SessionBase) -> dict[str, 
         "consent_due": consent_due,
         "aftercare_due": aftercare_due,
         "rhythms_suggested": rhythms_suggested,
+    }
+
+
+def _closeness_practices(
+    ring: Keyring, membership: Membership | None, partner: Membership | None
+) -> dict[str, Any]:
+    """Today cards of the rituals, appreciation and milestones apps, each from its own small
+    service function. On one of this person's quiet dates nothing is celebrated or nudged."""
+    quiet = milestones.is_quiet(ring, commitments.local_today(ring.user))
+    cards: dict[str, Any] = {
+        "quiet_day": quiet,
+        "milestones": milestones.today_card(
+            ring, membership.couple_id if membership else None, quiet=quiet
+        ),
+    }
+    if membership is None or partner is None or membership.couple.ended_at:
+        return cards
+    return cards | {
+        "appreciations_waiting": appreciations.waiting_for(ring),
+        "our_question": questions.today_card(ring, membership, partner),
     }

@@ -135,6 +135,42 @@ def _a_conversation(ring: PasswordKeyring) -> Any:
     return conversation
 
 
+def _an_appreciation(ring: PasswordKeyring) -> Any:
+    """A parent row for an answer to a note of appreciation (canaried on its own too)."""
+    from appreciations.models import Appreciation
+
+    note = Appreciation(author=ring.user)
+    entries.encrypt_into(note, ring, {"what_they_did": "a parent", "what_it_meant": "a parent"})
+    note.save()
+    return note
+
+
+_rounds_back = itertools.count(400)
+
+
+def _a_round_day(ring: PasswordKeyring) -> dt.date:
+    """One round per couple and start day, and well before any round a page visit chooses."""
+    return timezone.localdate() - dt.timedelta(days=next(_rounds_back))
+
+
+def _a_round(ring: PasswordKeyring) -> Any:
+    """A parent row for an answer to our question: a round both have answered (answers are
+    sealed from the partner until then, and the positive control reads every shared one)."""
+    from questions.models import Round
+
+    membership = couples.current_membership(ring.user)
+    made = Round(
+        author=ring.user,
+        couple=membership.couple if membership else None,
+        starts_on=_a_round_day(ring),
+        cadence="weekly",
+        both_answered_at=timezone.now(),
+    )
+    entries.encrypt_into(made, ring, {"text": "a parent"})
+    made.save()
+    return made
+
+
 # Values, or callables taking the author's keyring, for required clear fields the canary
 # can't guess.
 REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
@@ -149,6 +185,9 @@ REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
     "closeness.Aftercare": {"moment": _a_moment},
     "conversations.Exchange": {"conversation": _a_conversation},
     "conversations.Item": {"conversation": _a_conversation},
+    "appreciations.AppreciationAnswer": {"appreciation": _an_appreciation},
+    "questions.Round": {"starts_on": _a_round_day},
+    "questions.Answer": {"round": _a_round},
 }
 
 HOW_TO_DECLARE = (

@@ -1,0 +1,286 @@
+"""Milestones: noticed gently, at most once a day, never as a streak; and quiet dates.
+
+Each person sees their own milestones and the couple's shared ones, and can turn them off.
+On one of their quiet dates nothing is celebrated and nothing nudges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Min, Q
+
+from accounts.models import User
+from agreements import services as agreements
+from appreciations import services as appreciations
+from checkins import services as checkins
+from commitments import services as commitments
+from conversations import services as conversations
+from couples import services as couples
+from couples.models import CoupleSpace
+from milestones.models import NOTE_MAX, MilestonePreference, QuietDate, Reached
+from privacy import entries
+from privacy.keyring import Keyring
+
+# A milestone card stays on Today for this long after it was noticed.
+SHOWN_FOR = timedelta(days=7)
+# No check-in for this long, then one visit: "welcome back".
+GAP = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Kind:
+    title: str
+    words: str
+    shared: bool
+
+
+KINDS: dict[str, Kind] = {
+    "checkins-week": Kind(
+        "A week's worth of check-ins",
+        "Seven times now you've stopped to notice how you are. That's worth marking.",
+        shared=False,
+    ),
+    "first-agreement": Kind(
+        "Your first agreement",
+        "Something the two of you chose together, and both said yes to.",
+        shared=True,
+    ),
+    "first-review": Kind(
+        "Your first monthly review, together",
+        "You sat down with your agreements and looked at them side by side.",
+        shared=True,
+    ),
+    "first-conversation": Kind(
+        "Your first conversation, to the end",
+        "One spoke, one listened, and you saw it through.",
+        shared=True,
+    ),
+    "ten-appreciations": Kind(
+        "Ten notes of appreciation",
+        "Between you, ten moments noticed and written down, kept for the harder days.",
+        shared=True,
+    ),
+    "a-year": Kind(
+        "A year since you started here",
+        "A year of looking after this, in small ways. However it has gone, you're still here.",
+        shared=True,
+    ),
+}
+
+
+class MilestoneProblem(Exception):
+    """Something that can't be done; the message says why, plainly."""
+
+
+def _preference(user: User) -> MilestonePreference:
+    pref, _ = MilestonePreference.objects.get_or_create(user=user)
+    return pref
+
+
+def set_on(user: User, on: bool) -> None:
+    pref = _preference(user)
+    pref.on = on
+    pref.save(update_fields=["on"])
+
+
+def is_on(user: User) -> bool:
+    return _preference(user).on
+
+
+# -- noticing ------------------------------------------------------------------------------
+
+
+def _first_week(user: User, couple: CoupleSpace) -> date | None:
+    return checkins.nth_checkin_day(user, 7)
+
+
+def _first_agreement(user: User, couple: CoupleSpace) -> date | None:
+    first = (
+        agreements.visible_agreements(user)
+        .filter(current__isnull=False)
+        .aggregate(on=Min("current__answered_at"))["on"]
+    )
+    return first.date() if first else None
+
+
+def _first_review(user: User, couple: CoupleSpace) -> date | None:
+    first = agreements.past_reviews(user).aggregate(on=Min("finished_at"))["on"]
+    return first.date() if first else None
+
+
+def _first_conversation(user: User, couple: CoupleSpace) -> date | None:
+    first = (
+        conversations.history(user)
+        .filter(finished_at__isnull=False)
+        .aggregate(on=Min("finished_at"))["on"]
+    )
+    return first.date() if first else None
+
+
+def _ten_appreciations(user: User, couple: CoupleSpace) -> date | None:
+    tenth = appreciations.written_together(user).order_by("created_at")[9:10]
+    return next((note.created_at.date() for note in tenth), None)
+
+
+def _a_year(user: User, couple: CoupleSpace) -> date | None:
+    year_on = couple.created_at.date() + timedelta(days=365)
+    return year_on if year_on <= commitments.local_today(user) else None
+
+
+DETECTORS: dict[str, Callable[[User, CoupleSpace], date | None]] = {
+    "checkins-week": _first_week,
+    "first-agreement": _first_agreement,
+    "first-review": _first_review,
+    "first-conversation": _first_conversation,
+    "ten-appreciations": _ten_appreciations,
+    "a-year": _a_year,
+}
+
+
+def notice(user: User, today: date | None = None) -> MilestonePreference:
+    """Looks for milestones newly reached (and a return after a long gap), at most once a
+    local day per person. Cheap to call on every Today visit."""
+    today = today or commitments.local_today(user)
+    pref = _preference(user)
+    if pref.checked_on == today:
+        return pref
+    membership = couples.current_membership(user)
+    if membership is not None and membership.couple.ended_at is None:
+        paired = couples.partner_membership(membership) is not None
+        known = set(
+            Reached.objects.filter(Q(user=user) | Q(couple=membership.couple)).values_list(
+                "key", flat=True
+            )
+        )
+        for key, detect in DETECTORS.items():
+            kind = KINDS[key]
+            if key in known or (kind.shared and not paired):
+                continue
+            reached_on = detect(user, membership.couple)
+            if reached_on is None:
+                continue
+            owner = {"couple": membership.couple} if kind.shared else {"user": user}
+            try:
+                with transaction.atomic():
+                    Reached.objects.create(
+                        key=key, reached_on=reached_on, noticed_on=today, **owner
+                    )
+            except IntegrityError:  # the partner's visit noticed it a moment ago
+                pass
+    last = checkins.last_checkin_before(user, today)
+    if last is not None and today - last >= GAP and pref.welcomed_on is None:
+        pref.welcomed_on = today
+    elif last is not None and today - last < GAP:
+        pref.welcomed_on = None
+    pref.checked_on = today
+    pref.save(update_fields=["checked_on", "welcomed_on"])
+    return pref
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str
+    title: str
+    words: str
+    shared: bool
+    reached_on: date
+    noticed_on: date
+
+
+def _mine(user: User, couple_id: int | None) -> list[Milestone]:
+    rule = Q(user=user)
+    if couple_id is not None:
+        rule |= Q(couple_id=couple_id)
+    rows = Reached.objects.filter(rule).order_by("-reached_on")
+    return [
+        Milestone(
+            r.key,
+            KINDS[r.key].title,
+            KINDS[r.key].words,
+            KINDS[r.key].shared,
+            r.reached_on,
+            r.noticed_on,
+        )
+        for r in rows
+        if r.key in KINDS
+    ]
+
+
+def all_reached(user: User) -> list[Milestone]:
+    membership = couples.current_membership(user)
+    return _mine(user, membership.couple_id if membership else None)
+
+
+# -- quiet dates ---------------------------------------------------------------------------
+
+
+def add_quiet_date(ring: Keyring, day: date, note: str = "") -> QuietDate:
+    cleaned = (note or "").strip()
+    if len(cleaned) > NOTE_MAX:
+        raise MilestoneProblem(
+            f"A note can be up to {NOTE_MAX} characters; this has {len(cleaned)}. "
+            "Nothing was saved."
+        )
+    month_day = day.strftime("%m-%d")
+    if month_day in quiet_days(ring):
+        raise MilestoneProblem("That date is already one of your quiet dates.")
+    quiet = QuietDate(author=ring.user)
+    entries.encrypt_into(quiet, ring, {"month_day": month_day, "note": cleaned or None})
+    quiet.save()
+    return quiet
+
+
+def quiet_dates(ring: Keyring) -> list[QuietDate]:
+    found = list(QuietDate.objects.authored_by(ring.user))
+    entries.reveal(found, ring)
+    return sorted(found, key=lambda q: str(q.plain.get("month_day") or ""))
+
+
+def quiet_days(ring: Keyring) -> set[str]:
+    return {str(q.plain["month_day"]) for q in quiet_dates(ring) if q.plain.get("month_day")}
+
+
+def is_quiet(ring: Keyring, day: date) -> bool:
+    """One of this person's quiet dates: nothing celebrates and nothing nudges today."""
+    return day.strftime("%m-%d") in quiet_days(ring)
+
+
+def remove_quiet_date(quiet: QuietDate) -> None:
+    quiet.delete()
+
+
+# -- Today ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TodayCard:
+    milestones: list[Milestone]
+    welcome_back: bool
+
+
+def today_card(ring: Keyring, couple_id: int | None, *, quiet: bool) -> TodayCard | None:
+    """What Today marks for this person: fresh milestones and a welcome back, unless they
+    turned milestones off or today is one of their quiet dates."""
+    user = ring.user
+    today = commitments.local_today(user)
+    pref = notice(user, today)
+    if quiet or not pref.on:
+        return None
+    fresh = [m for m in _mine(user, couple_id) if m.noticed_on > today - SHOWN_FOR]
+    welcome = pref.welcomed_on == today
+    if not fresh and not welcome:
+        return None
+    return TodayCard(fresh, welcome)
+
+
+def look_again(notice: Any) -> None:
+    """After a notice (a partner did something the other may see): look for milestones again
+    on both partners' next visit, rather than waiting for tomorrow."""
+    MilestonePreference.objects.filter(user_id__in=[notice.actor_id, notice.recipient_id]).update(
+        checked_on=None
+    )
