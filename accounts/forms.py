@@ -195,6 +195,7 @@ class ResetWithoutCodeForm(forms.Form):
             raise forms.ValidationError(two_factor.WRONG_CODE)
         return code
 
+
 class ChangePasswordForm(PasswordChangeForm):
     """Django's password change, in our words (its checks are unchanged)."""
 
