@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "agreements",
     "closeness",
     "conversations",
+    "safety",
     "outbox",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -222,3 +223,8 @@ KEY_KDF_OPS = env_int("TENDING_KEY_KDF_OPS", 2)
 KEY_KDF_MEM = env_int("TENDING_KEY_KDF_MEM", 64 * 1024 * 1024)
 # The HttpOnly cookie holding the per-session secret that opens the data key in the session.
 KEY_COOKIE_NAME = "tending_key"
+
+# Quick exit (safety app): the harmless page that replaces Tending, and the operator's own
+# list of local help shown on the help page (JSON; see safety/help_resources.example.json).
+QUICK_EXIT_URL = env_str("TENDING_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
+HELP_RESOURCES_FILE = env_str("TENDING_HELP_RESOURCES", "")

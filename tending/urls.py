@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("closeness.urls")),
     path("", include("conversations.urls")),
+    path("", include("safety.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

@@ -116,6 +116,8 @@ PUBLIC: frozenset[str] = frozenset(
         "couples:join_code",  # a partner types the code before having an account
         "couples:join_link",  # a partner opens the link before having an account
         "commitments:feed",  # a calendar app fetches it without a session: the URL is the key
+        "safety:help",  # help must reach someone without an account, or signed out in a hurry
+        "safety:quick_exit",  # leaving quickly works from every page, signed in or not
     }
 )
 
