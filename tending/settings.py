@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "questions",
     "milestones",
     "rituals",
+    "safety",
     "outbox",
     "today",
     "push",
@@ -254,3 +255,7 @@ VAPID_PRIVATE_KEY = env_str("TENDING_VAPID_PRIVATE_KEY")
 VAPID_SUBJECT = env_str("TENDING_VAPID_SUBJECT", "mailto:tending@localhost")
 # Only tests send to a push service on this machine over plain HTTP.
 PUSH_ALLOW_LOOPBACK = env_bool("TENDING_PUSH_ALLOW_LOOPBACK", False)
+# Quick exit (safety app): the harmless page that replaces Tending, and the operator's own
+# list of local help shown on the help page (JSON; see safety/help_resources.example.json).
+QUICK_EXIT_URL = env_str("TENDING_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
+HELP_RESOURCES_FILE = env_str("TENDING_HELP_RESOURCES", "")

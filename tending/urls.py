@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("questions.urls")),
     path("", include("milestones.urls")),
     path("", include("rituals.urls")),
+    path("", include("safety.urls")),
 ]
 
 if settings.ADMIN_ENABLED:

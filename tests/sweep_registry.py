@@ -140,6 +140,8 @@ PUBLIC: frozenset[str] = frozenset(
         "service_worker",  # caches static files and the offline page only
         "offline",  # the same calm page for everyone when there's no connection
         "commitments:feed",  # a calendar app fetches it without a session: the URL is the key
+        "safety:help",  # help must reach someone without an account, or signed out in a hurry
+        "safety:quick_exit",  # leaving quickly works from every page, signed in or not
     }
 )
 

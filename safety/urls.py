@@ -1,0 +1,10 @@
+from django.urls import path
+
+from safety import views
+
+app_name = "safety"
+
+urlpatterns = [
+    path("help/", views.help_page, name="help"),
+    path("exit/", views.quick_exit, name="quick_exit"),
+]
