@@ -57,7 +57,7 @@ if ADMIN_ENABLED:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tending.static_files.StaticFilesMiddleware",  # whitenoise; hashed names kept a year
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,21 +162,25 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Hashed, compressed names once `collectstatic` has run (`./tend start` runs it); plain
-# names before that, so tests and a first `manage.py` run work on a clean clone.
+# Hashed, compressed names once `collectstatic` has written a manifest. `./tend start` collects
+# with MANIFEST_STORAGE whatever this process chose (see serve.py), so gunicorn's workers, which
+# load settings afterwards, find the manifest from the very first start. Plain names before
+# that, so tests and a first `manage.py` run work on a clean clone.
+MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 STATIC_MANIFEST = (STATIC_ROOT / "staticfiles.json").exists() and not DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            MANIFEST_STORAGE
             if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-# Tests and `./tend start` before collectstatic still find files through the finders.
-WHITENOISE_USE_FINDERS = True
+# Tests and `./tend start` before collectstatic still find files through the finders; once
+# collected, only STATIC_ROOT is served (with its .gz/.br files beside each one).
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_MANIFEST_STRICT = False
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
