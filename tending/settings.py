@@ -58,6 +58,7 @@ if ADMIN_ENABLED:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tending.static_files.StaticFilesMiddleware",  # whitenoise; hashed names kept a year
+    "django.middleware.gzip.GZipMiddleware",  # HTML; BREACH reasoning in docs/decisions.md
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,4 +1,4 @@
-"""Static files from the very first `./tend start`: hashed names, gzip and brotli, a year."""
+"""Static files from the very first `./tend start` (hashed, gzip and brotli, a year); HTML gzipped."""
 
 from __future__ import annotations
 
@@ -64,3 +64,21 @@ def test_unhashed_names_are_not_kept_for_long(db: None) -> None:
     response = Client().get("/static/tending/app.css")
     assert response.status_code == 200
     assert "immutable" not in response["Cache-Control"]
+
+
+def test_pages_are_compressed_for_browsers_that_accept_gzip(db: None) -> None:
+    client = Client()
+    compressed = client.get("/account/sign-up/", headers={"accept-encoding": "gzip, br"})
+    assert compressed.status_code == 200
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    plain = client.get("/account/sign-up/")
+    assert "Content-Encoding" not in plain
+    assert len(compressed.content) < len(plain.content) / 2
+
+
+def test_static_files_are_not_compressed_again_on_the_fly(db: None) -> None:
+    # WhiteNoise answers before GZipMiddleware sees the response: no gzip of a stream.
+    response = Client().get("/static/tending/app.css", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response
