@@ -116,6 +116,8 @@ PUBLIC: frozenset[str] = frozenset(
         "couples:join_code",  # a partner types the code before having an account
         "couples:join_link",  # a partner opens the link before having an account
         "commitments:feed",  # a calendar app fetches it without a session: the URL is the key
+        "health_live",  # load balancers and containers probe it; it says only "live"
+        "health_ready",  # the same; it says only whether the database is ready
     }
 )
 
