@@ -15,7 +15,7 @@ _migrated = False
 
 
 def migrations_pending() -> bool:
-    global _migrated  # noqa: PLW0603
+    global _migrated
     if _migrated:
         return False
     executor = MigrationExecutor(connection)
