@@ -17,6 +17,7 @@ import secrets
 import sys
 import urllib.parse
 import urllib.request
+from typing import Any
 
 PAGES = ("/", "/account/settings/")
 ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+)"')
@@ -24,14 +25,19 @@ ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+)"')
 
 class Browser:
     def __init__(self, base: str) -> None:
-        if urllib.parse.urlsplit(base).hostname != "127.0.0.1":
-            raise SystemExit("bench.transfer only talks to 127.0.0.1")
+        parts = urllib.parse.urlsplit(base)
+        if parts.scheme != "http" or parts.hostname != "127.0.0.1":
+            raise SystemExit("bench.transfer only talks to http://127.0.0.1")
         self.base = base.rstrip("/")
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
+    def request(self, path: str, **options: Any) -> urllib.request.Request:
+        # The base was checked to be http://127.0.0.1 above; paths are our own.
+        return urllib.request.Request(self.base + path, **options)  # noqa: S310
+
     def get(self, path: str) -> tuple[bytes, str]:
-        request = urllib.request.Request(self.base + path, headers={"Accept-Encoding": "gzip, br"})
+        request = self.request(path, headers={"Accept-Encoding": "gzip, br"})
         with self.opener.open(request, timeout=30) as response:
             return response.read(), response.headers.get("Content-Encoding", "")
 
@@ -39,9 +45,7 @@ class Browser:
         self.get(path)  # the form page sets the CSRF cookie
         fields = {**fields, "csrfmiddlewaretoken": self._csrf()}
         body = urllib.parse.urlencode(fields).encode()
-        request = urllib.request.Request(
-            self.base + path, data=body, headers={"Referer": self.base + path}
-        )
+        request = self.request(path, data=body, headers={"Referer": self.base + path})
         with self.opener.open(request, timeout=60) as response:
             response.read()
 
@@ -54,7 +58,7 @@ def cold_load(browser: Browser, path: str) -> tuple[int, int, str]:
     assets = 0
     text = html.decode(errors="replace")
     if encoding:  # the page itself came compressed: read its links from the plain copy
-        plain = urllib.request.Request(browser.base + path)
+        plain = browser.request(path)
         with browser.opener.open(plain, timeout=30) as response:
             text = response.read().decode()
     for url in sorted(set(ASSET.findall(text))):

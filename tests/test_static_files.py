@@ -1,4 +1,4 @@
-"""Static files from the very first `./tend start` (hashed, gzip and brotli, a year); HTML gzipped."""
+"""Static files from the first `./tend start` (hashed, gzip and brotli, a year); HTML gzipped."""
 
 from __future__ import annotations
 
