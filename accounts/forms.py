@@ -75,8 +75,118 @@ class SignInForm(forms.Form):
     )
 
 
+# Offered as you type on the settings page; any other zone can still be typed.
+COMMON_ZONES = (
+    "UTC",
+    "Pacific/Honolulu",
+    "America/Anchorage",
+    "America/Los_Angeles",
+    "America/Phoenix",
+    "America/Denver",
+    "America/Chicago",
+    "America/Mexico_City",
+    "America/New_York",
+    "America/Toronto",
+    "America/Bogota",
+    "America/Lima",
+    "America/Halifax",
+    "America/Santiago",
+    "America/St_Johns",
+    "America/Sao_Paulo",
+    "America/Argentina/Buenos_Aires",
+    "Atlantic/Reykjavik",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Madrid",
+    "Europe/Paris",
+    "Europe/Brussels",
+    "Europe/Amsterdam",
+    "Europe/Berlin",
+    "Europe/Rome",
+    "Europe/Stockholm",
+    "Europe/Warsaw",
+    "Europe/Athens",
+    "Europe/Helsinki",
+    "Europe/Istanbul",
+    "Europe/Moscow",
+    "Africa/Lagos",
+    "Africa/Cairo",
+    "Africa/Johannesburg",
+    "Africa/Nairobi",
+    "Asia/Dubai",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Dhaka",
+    "Asia/Bangkok",
+    "Asia/Jakarta",
+    "Asia/Singapore",
+    "Asia/Manila",
+    "Asia/Shanghai",
+    "Asia/Hong_Kong",
+    "Asia/Seoul",
+    "Asia/Tokyo",
+    "Australia/Perth",
+    "Australia/Adelaide",
+    "Australia/Brisbane",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+)
+
+
+def resolve_zone(typed: str) -> str | None:
+    """The zone someone meant: its exact name in any case, with spaces or underscores, or
+    a city's name ("buenos aires", "Tokyo")."""
+    wanted = "_".join(typed.split()).casefold()
+    if not wanted:
+        return None
+    names = time_zone_names()
+    for name in names:
+        if name.casefold() == wanted:
+            return name
+    cities = [name for name in names if name.rsplit("/", 1)[-1].casefold() == wanted]
+    if not cities:
+        return None
+    # Several names for one city are aliases of one zone (America/Buenos_Aires is
+    # America/Argentina/Buenos_Aires): the one offered, else the longer, current name.
+    offered = [name for name in cities if name in COMMON_ZONES]
+    return offered[0] if offered else max(cities, key=len)
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box with common zones offered as you type: a few hundred bytes, not the 37 KB
+    of a select holding every zone, and no zone is lost (any zone's name can be typed)."""
+
+    template_name = "accounts/time_zone_input.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs']['id']}_list"
+        context["widget"]["common_zones"] = COMMON_ZONES
+        return context
+
+
+class TimeZoneField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", TimeZoneInput(attrs={"autocomplete": "off"}))
+        super().__init__(max_length=64, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        typed: str = super().clean(value)
+        zone = resolve_zone(typed)
+        if zone is None:
+            raise forms.ValidationError(
+                "We couldn't find that time zone. Try a large city near you, like Paris or "
+                "Chicago, or a zone name like Europe/Paris."
+            )
+        return zone
+
+
 class ProfileForm(forms.ModelForm[User]):
-    time_zone = forms.ChoiceField(label="Time zone", choices=zone_choices)
+    time_zone = TimeZoneField(
+        label="Time zone",
+        help_text="Start typing a city or region; any time zone works, not only the ones offered.",
+    )
 
     class Meta:
         model = User

@@ -68,7 +68,8 @@ if ADMIN_ENABLED:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tending.static_files.StaticFilesMiddleware",  # whitenoise; hashed names kept a year
+    "django.middleware.gzip.GZipMiddleware",  # HTML; BREACH reasoning in docs/decisions.md
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,6 +157,7 @@ HTTPS = env_bool("TENDING_HTTPS", False)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^health/"]  # probes often speak plain HTTP to the container
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
@@ -189,21 +191,25 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Hashed, compressed names once `collectstatic` has run (`./tend start` runs it); plain
-# names before that, so tests and a first `manage.py` run work on a clean clone.
+# Hashed, compressed names once `collectstatic` has written a manifest. `./tend start` collects
+# with MANIFEST_STORAGE whatever this process chose (see serve.py), so gunicorn's workers, which
+# load settings afterwards, find the manifest from the very first start. Plain names before
+# that, so tests and a first `manage.py` run work on a clean clone.
+MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 STATIC_MANIFEST = (STATIC_ROOT / "staticfiles.json").exists() and not DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            MANIFEST_STORAGE
             if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-# Tests and `./tend start` before collectstatic still find files through the finders.
-WHITENOISE_USE_FINDERS = True
+# Tests and `./tend start` before collectstatic still find files through the finders; once
+# collected, only STATIC_ROOT is served (with its .gz/.br files beside each one).
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 WHITENOISE_MANIFEST_STRICT = False
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

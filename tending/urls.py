@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.urls import include, path
 
+from tending import health
+
 urlpatterns = [
     path("", include("today.urls")),
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
     path("", include("couples.urls")),
     path("account/", include("accounts.urls")),
     path("account/", include("privacy.urls")),

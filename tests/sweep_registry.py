@@ -142,6 +142,8 @@ PUBLIC: frozenset[str] = frozenset(
         "commitments:feed",  # a calendar app fetches it without a session: the URL is the key
         "safety:help",  # help must reach someone without an account, or signed out in a hurry
         "safety:quick_exit",  # leaving quickly works from every page, signed in or not
+        "health_live",  # load balancers and containers probe it; it says only "live"
+        "health_ready",  # the same; it says only whether the database is ready
     }
 )
 

@@ -353,7 +353,7 @@ def test_settings_update_name_and_time_zone(cast: Cast) -> None:
     [
         (
             {"display_name": "Alicia", "time_zone": "Nowhere/Special"},
-            "Please choose one of the options shown.",
+            "We couldn't find that time zone.",
         ),
         (
             {"display_name": "   ", "time_zone": "Asia/Tokyo"},
@@ -452,3 +452,28 @@ def test_sign_out_is_post_only(cast: Cast) -> None:
     assert response.status_code == 302
     assert response["Location"] == SIGN_IN
     assert signed_in_as(cast.alice.client) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [
+        ("America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires"),  # not offered
+        ("  buenos aires ", "America/Argentina/Buenos_Aires"),  # a city naming one zone
+        ("asia/kathmandu", "Asia/Kathmandu"),  # any case
+        ("Etc/GMT+5", "Etc/GMT+5"),
+    ],
+)
+def test_settings_take_any_zone_as_typed(cast: Cast, typed: str, saved: str) -> None:
+    response = cast.alice.client.post(SETTINGS, {"display_name": "Alice", "time_zone": typed})
+    assert response.status_code == 302
+    assert User.objects.get(pk=cast.alice.user.pk).time_zone == saved
+
+
+def test_settings_page_offers_common_zones_without_listing_all(cast: Cast) -> None:
+    response = cast.alice.client.get(SETTINGS)
+    page = response.content.decode()
+    assert 'value="Europe/Amsterdam"' in page  # her zone, in the box
+    assert 'list="id_time_zone_list"' in page
+    assert '<option value="America/Chicago">' in page
+    assert "Asia/Kathmandu" not in page  # typed, not listed
+    assert len(response.content) < 12_000

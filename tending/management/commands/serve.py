@@ -11,6 +11,22 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.module_loading import import_string
+
+
+def collect_static() -> None:
+    """Collect into STATIC_ROOT with hashed names, a manifest and .gz/.br files beside each.
+
+    This process loaded its settings before anything was collected, so its own storage may
+    still be the plain one (on a first start it is): collect with the manifest storage
+    explicitly. The server's workers load settings after this and find the manifest."""
+    from django.contrib.staticfiles.management.commands.collectstatic import (
+        Command as CollectStatic,
+    )
+
+    command = CollectStatic()
+    command.storage = import_string(settings.MANIFEST_STORAGE)()
+    call_command(command, interactive=False, verbosity=0)
 
 
 class Command(BaseCommand):
@@ -28,7 +44,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static()
         host, port = options["host"], options["port"]
         shown = "localhost" if host in {"127.0.0.1", "0.0.0.0", "::"} else host  # noqa: S104
         self.stdout.write(f"Tending is running. Open http://{shown}:{port}/ in your browser.")
