@@ -37,12 +37,10 @@ from agreements.models import (
     NOTES_MAX,
     REVIEW_NOTE_MAX,
     TITLE_MAX,
-    Agreement,
     AgreementVersion,
     Area,
     Change,
     Choice,
-    Concern,
     ConcernAnswer,
     Kind,
     Review,
@@ -51,12 +49,16 @@ from agreements.models import (
     Status,
     VersionState,
 )
+
+# Re-exported on purpose (`X as X`): other areas may name these types, and reach the rest
+# through the functions below.
+from agreements.models import Agreement as Agreement
+from agreements.models import Concern as Concern
 from commitments import services as commitments
-from commitments.models import Kind as RhythmKind
-from commitments.occurrences import month_bounds
 from couples import services as couples
 from couples.models import CoupleSpace, Membership
 from privacy import entries
+from privacy.access import visible_or_404
 from privacy.entries import Visibility
 from privacy.keyring import Keyring
 
@@ -476,6 +478,16 @@ def step_back_in(user: User, agreement: Agreement) -> None:
 # -- reading -------------------------------------------------------------------------------
 
 
+def visible_agreement_or_404(user: User, pk: Any) -> Agreement:
+    """One agreement this person may read, for another area (a conversation about it)."""
+    return visible_or_404(Agreement, user, pk)
+
+
+def visible_concern_or_404(user: User, pk: Any) -> Concern:
+    """One concern this person may read, for another area (a conversation about it)."""
+    return visible_or_404(Concern, user, pk)
+
+
 def visible_agreements(user: User) -> QuerySet[Agreement]:
     return (
         Agreement.objects.visible_to(user)
@@ -705,10 +717,10 @@ def _finish_if_both(ring: Keyring, review: Review) -> Review:
     if len(everyone) == 2 and everyone <= done and review.finished_at is None:
         review.finished_at = timezone.now()
         review.save(update_fields=["finished_at"])
-        first, last = month_bounds(review.month.year, review.month.month)
+        first, last = commitments.month_bounds(review.month.year, review.month.month)
         # When the rhythm can't be marked (a key not here yet), the review still counts.
         with suppress(commitments.CommitmentProblem):
-            commitments.keep_rhythm_in(ring, RhythmKind.REVIEW, (first, last))
+            commitments.keep_rhythm_in(ring, commitments.RhythmKind.REVIEW, (first, last))
     return review
 
 

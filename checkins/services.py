@@ -23,7 +23,6 @@ from checkins.models import (
     Reflection,
 )
 from commitments import services as commitments
-from commitments.models import Kind
 from couples import services as couples
 from privacy import entries
 from privacy.keyring import Keyring
@@ -133,7 +132,7 @@ def check_in(
 def _keep_rhythm(ring: Keyring, day: date) -> None:
     """A check-in done marks that day's daily check-in occasion kept, when the rhythm is on."""
     rhythm = commitments.current_rhythms(ring.user).checkin
-    if rhythm is None or rhythm.kind != Kind.CHECKIN:
+    if rhythm is None or rhythm.kind != commitments.RhythmKind.CHECKIN:
         return
     # When the rhythm didn't fall on that day (it began later) there is nothing to mark.
     with suppress(commitments.CommitmentProblem):

@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from activity import services as activity
+
+# Re-exported on purpose (`X as X`): the names other areas may use, with the functions below.
+from commitments.models import Cadence as Cadence
+from commitments.models import Commitment as Commitment
 from commitments.models import (
-    Cadence,
-    Commitment,
     Kind,
     Noticed,
     Outcome,
@@ -30,12 +32,24 @@ from commitments.models import (
     Schedule,
     Status,
 )
-from commitments.occurrences import Rule, dates_between, falls_on, weeks_back
+from commitments.occurrences import Rule as Rule
+from commitments.occurrences import dates_between, falls_on, weeks_back
+from commitments.occurrences import month_bounds as month_bounds
 from couples import services as couples
 from couples.models import CoupleSpace
 from privacy import entries
 from privacy.entries import Visibility
 from privacy.keyring import Keyring
+
+# Other areas name the rhythm kinds through this alias (their own models have a `Kind`).
+RhythmKind = Kind
+
+
+def plan_due_reminders() -> int:
+    """The worker's entry point: plan every reminder that is due now (see `reminders`)."""
+    from commitments import reminders  # reminders builds on this module's queries
+
+    return reminders.plan_due_reminders()
 
 
 class CommitmentProblem(Exception):

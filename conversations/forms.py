@@ -9,8 +9,7 @@ from typing import Any
 
 from django import forms
 
-from commitments.models import Cadence
-from commitments.occurrences import Rule
+from commitments import services as commitments
 from conversations.models import TOPIC_MAX, Kind, Mode
 
 NOT_OFFERED = "That isn't one of the choices here. Nothing changed."
@@ -112,12 +111,12 @@ class ConfirmItemForm(forms.Form):
     cadence = forms.ChoiceField(
         label="How often",
         choices=[
-            (Cadence.ONCE, "Once, on the day below"),
-            (Cadence.DAILY, "Every day"),
-            (Cadence.WEEKLY, "Weekly, on chosen days"),
+            (commitments.Cadence.ONCE, "Once, on the day below"),
+            (commitments.Cadence.DAILY, "Every day"),
+            (commitments.Cadence.WEEKLY, "Weekly, on chosen days"),
         ],
         widget=forms.RadioSelect,
-        initial=Cadence.DAILY,
+        initial=commitments.Cadence.DAILY,
         required=False,
         error_messages={"invalid_choice": "Choose how often."},
     )
@@ -150,14 +149,15 @@ class ConfirmItemForm(forms.Form):
             return cleaned
         if not cleaned.get("cadence"):
             self.add_error("cadence", "Choose how often.")
-        elif cleaned["cadence"] == Cadence.WEEKLY and not cleaned.get("weekdays"):
+        elif cleaned["cadence"] == commitments.Cadence.WEEKLY and not cleaned.get("weekdays"):
             self.add_error("weekdays", "Choose at least one day of the week.")
         if cleaned.get("starts_on") is None:
             self.add_error("starts_on", "Choose the day it starts.")
         return cleaned
 
-    def rule(self) -> Rule:
+    def rule(self) -> commitments.Rule:
         cadence = str(self.cleaned_data["cadence"])
-        if cadence == Cadence.WEEKLY:
-            return Rule(cadence, weekdays=tuple(sorted(set(self.cleaned_data["weekdays"]))))
-        return Rule(cadence)
+        if cadence == commitments.Cadence.WEEKLY:
+            weekdays = tuple(sorted(set(self.cleaned_data["weekdays"])))
+            return commitments.Rule(cadence, weekdays=weekdays)
+        return commitments.Rule(cadence)

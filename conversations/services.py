@@ -37,11 +37,7 @@ from django.utils import timezone
 from accounts.models import User
 from activity import services as activity
 from agreements import services as agreements
-from agreements.models import Agreement, Concern
 from commitments import services as commitments
-from commitments.models import Commitment
-from commitments.models import Kind as RhythmKind
-from commitments.occurrences import Rule
 from conversations.models import (
     ITEM_MAX,
     TOPIC_MAX,
@@ -129,8 +125,8 @@ def start(
     kind: str,
     mode: str,
     topic: str = "",
-    agreement: Agreement | None = None,
-    concern: Concern | None = None,
+    agreement: agreements.Agreement | None = None,
+    concern: agreements.Concern | None = None,
     token: uuid.UUID | None = None,
 ) -> Conversation:
     if kind not in Kind.values:
@@ -221,8 +217,8 @@ def listener_of(conversation: Conversation) -> User | None:
 @dataclass
 class Agenda:
     prompts: tuple[tuple[str, str], ...]
-    stepped_back: list[Agreement]
-    topics: list[Concern]
+    stepped_back: list[agreements.Agreement]
+    topics: list[agreements.Concern]
 
 
 def agenda(ring: Keyring, conversation: Conversation) -> Agenda:
@@ -715,7 +711,7 @@ def _finish(ring: Keyring, conversation: Conversation) -> None:
         # When the rhythm can't be marked now, the conversation still counts.
         with suppress(commitments.CommitmentProblem):
             commitments.keep_rhythm_in(
-                ring, RhythmKind.CONVERSATION, (monday, monday + timedelta(days=6))
+                ring, commitments.RhythmKind.CONVERSATION, (monday, monday + timedelta(days=6))
             )
 
 
@@ -743,7 +739,9 @@ def items_to_confirm(user: User) -> QuerySet[Item]:
 
 
 @transaction.atomic
-def confirm_item(ring: Keyring, item: Item, *, rule: Rule, starts_on: date) -> Commitment:
+def confirm_item(
+    ring: Keyring, item: Item, *, rule: commitments.Rule, starts_on: date
+) -> commitments.Commitment:
     """Its owner makes it a commitment, shared with the partner (through the commitments
     area's public function)."""
     if item.owner_id != ring.user.pk:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from notes.forms import NoteForm
 from notes.models import Note
 from privacy import entries
 from privacy.keyring import Keyring
@@ -19,6 +20,11 @@ def write_note(ring: Keyring, body: str, *, shared: bool) -> Note:
     if shared:
         entries.share(note, ring)
     return note
+
+
+def note_form() -> NoteForm:
+    """A blank note form, for pages of other areas that offer to write a note (Today)."""
+    return NoteForm()
 
 
 def recent_notes(ring: Keyring, limit: int = RECENT) -> list[Note]:

@@ -30,7 +30,6 @@ from couples.forms import RoleForm
 from couples.models import Membership
 from milestones import services as milestones
 from notes import services as notes
-from notes.forms import NoteForm
 from privacy import entries
 from privacy.keyring import Keyring
 from questions import services as questions
@@ -128,7 +127,7 @@ def today_context(user: User, ring: Keyring, session: SessionBase) -> dict[str, 
         "partner": partner,
         "live_invite": invite,
         "role_form": RoleForm(),
-        "note_form": NoteForm(),
+        "note_form": notes.note_form(),
         "notes": notes.recent_notes(ring),
         "today_occasions": due,
         "checked_in_today": checkins.checked_in_on(user, day),

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from agreements import services as agreements
-from agreements.models import Agreement, Concern
 from conversations import services
 from conversations.forms import KIND_LABELS, ConfirmItemForm, StartForm
 from conversations.models import TOPIC_MAX, Conversation, Item, Kind, Stage
@@ -48,7 +47,7 @@ def names_for(user: User, partner: User | None) -> dict[str, str]:
     return names
 
 
-def agreement_title(agreement: Agreement | None) -> str:
+def agreement_title(agreement: agreements.Agreement | None) -> str:
     """The title of the version in effect (revealed first), or a plain stand-in."""
     if agreement is None:
         return "an agreement that was removed"
@@ -60,7 +59,7 @@ def agreement_title(agreement: Agreement | None) -> str:
     return "an agreement"
 
 
-def stepped_back_label(agreement: Agreement, user: User, partner: User | None) -> str:
+def stepped_back_label(agreement: agreements.Agreement, user: User, partner: User | None) -> str:
     """Who stepped back, named as the agreement pages name them."""
     if agreement.stepped_back_by_id == user.pk:
         who = "you"
@@ -69,7 +68,7 @@ def stepped_back_label(agreement: Agreement, user: User, partner: User | None) -
     return f"An agreement {who} stepped back from: \u201c{agreement_title(agreement)}\u201d"
 
 
-def concern_label(concern: Concern, user: User, partner: User | None) -> str:
+def concern_label(concern: agreements.Concern, user: User, partner: User | None) -> str:
     title = agreement_title(concern.agreement)
     if concern.author_id == user.pk:
         return f"Your concern about \u201c{title}\u201d"
@@ -257,11 +256,11 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
     if data["kind"] == Kind.TOPIC and data["about"]:
         what, pk = data["about"]
         if what == "agreement":
-            agreement = visible_or_404(Agreement, user, pk)
+            agreement = agreements.visible_agreement_or_404(user, pk)
             agreements.reveal_agreements(ring, [agreement])
             topic = topic or agreement_title(agreement)
         else:
-            concern = visible_or_404(Concern, user, pk)
+            concern = agreements.visible_concern_or_404(user, pk)
             agreements.reveal_agreements(ring, [concern.agreement])
             topic = topic or concern_label(concern, user, couples.partner_of(user))
     if data["kind"] == Kind.WEEKLY:

@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from closeness import services as closeness
-from commitments import reminders
+from commitments import services as commitments
 from outbox import services as outbox
 from push import services as push
 
@@ -83,7 +83,7 @@ def run_ready_tasks(worker_id: str, stop: threading.Event) -> int:
 
 def run_pass(worker_id: str, stop: threading.Event | None = None) -> Pass:
     stop = stop or threading.Event()
-    planned = reminders.plan_due_reminders() + closeness.plan_checkin_emails()
+    planned = commitments.plan_due_reminders() + closeness.plan_checkin_emails()
     sent = 0 if stop.is_set() else outbox.deliver_pending(worker_id, stop=stop)
     # Phone notifications, content-free (issue 14).
     sent += 0 if stop.is_set() else push.deliver_pending(worker_id, stop=stop)
