@@ -626,9 +626,12 @@ class Occasion:
         return f"{self.commitment.pk}-{self.day:%Y%m%d}"
 
 
-def occasion_on(user: User, commitment: Commitment, day: date) -> Occasion | None:
-    """One occasion of a commitment this person may see, with its outcome and marks."""
-    found = occasions(user, (day, day), commitments=[commitment])
+def occasion_on(
+    user: User, commitment: Commitment, day: date, ring: Keyring | None = None
+) -> Occasion | None:
+    """One occasion of a commitment this person may see, with its outcome and marks (opened
+    when the person's `ring` is given)."""
+    found = occasions(user, (day, day), commitments=[commitment], ring=ring)
     return found[0] if found else None
 
 

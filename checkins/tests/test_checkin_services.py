@@ -275,11 +275,10 @@ def test_sharing_without_a_partner_saves_nothing(cast: Cast) -> None:
 
 
 def rhythm_outcomes(user: User) -> list[tuple[date, str]]:
-    return sorted(
-        Outcome.objects.filter(commitment__author=user, commitment__kind=Kind.CHECKIN).values_list(
-            "on_date", "result"
-        )
-    )
+    from commitments.tests.helpers import how_it_went
+
+    outcomes = Outcome.objects.filter(commitment__author=user, commitment__kind=Kind.CHECKIN)
+    return sorted((o.on_date, how_it_went(o)) for o in outcomes)
 
 
 def test_a_check_in_marks_the_days_rhythm_occasion_kept(cast: Cast) -> None:

@@ -471,7 +471,7 @@ def _after_marking(
     questions, and answering them comes back to the same card."""
     user = signed_in_user(request)
     from_today = request.POST.get("back") == "today"
-    marked = services.occasion_on(user, commitment, on_date)
+    marked = services.occasion_on(user, commitment, on_date, keyring_for(request))
     anchor = f"occ-{marked.anchor}" if marked else ""
     if from_today and request.htmx and marked is not None:
         entries.reveal([marked.commitment], keyring_for(request))

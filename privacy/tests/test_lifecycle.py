@@ -487,6 +487,9 @@ def test_without_its_key_cookie_a_browser_is_signed_out_and_shown_no_text(
     assert text not in response.content.decode()
     followed = alice.client.get(response["Location"])
     assert followed.status_code == 200 and text not in followed.content.decode()
-    assert is_sent_to_sign_in(alice.client.get(reverse("today"))), "signed out, not only bounced"
+    # Today greets signed-out visitors, so ask for a page that needs a person.
+    assert is_sent_to_sign_in(alice.client.get(reverse("accounts:settings"))), (
+        "signed out, not only bounced"
+    )
     again = signed_in(alice.user)
     assert text in page(again)
