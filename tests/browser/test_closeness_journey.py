@@ -119,7 +119,14 @@ def page_text(page: Page) -> str:
 
 def no_hints(page: Page) -> None:
     """Nothing on the page says anything about the other's answers."""
-    text = page.locator("main").inner_text()
+    # The character counters of text boxes ("0 of 200") are about one's own typing.
+    text = page.locator("main").evaluate(
+        """(main) => {
+            const copy = main.cloneNode(true);
+            copy.querySelectorAll(".limit").forEach((n) => n.remove());
+            return copy.innerText;
+        }"""
+    )
     assert not HINTS.search(text), (page.url, HINTS.findall(text))
     assert not PARTNER_ANSWER_WORDS.search(text), (page.url, PARTNER_ANSWER_WORDS.findall(text))
 

@@ -48,8 +48,11 @@ def test_partners_pair_with_a_link_and_one_leaves(new_context: NewContext, site:
     alice = new_context(timezone_id="Europe/Amsterdam").new_page()
     alice.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
 
-    # Alice opens the site: a stranger is asked to sign in, and can choose to sign up.
+    # Alice opens the site: a stranger is told what Tending is, then signs in or up.
     alice.goto("/")
+    heading(alice, "A quiet place to rebuild trust, together")
+    check_a11y(alice)
+    alice.get_by_role("link", name="I already have one").click()
     heading(alice, "Welcome back")
     check_a11y(alice)
     alice.get_by_role("link", name="Create an account").click()
@@ -181,7 +184,7 @@ def test_partner_joins_by_typing_the_code_on_another_device(
 
     # Bob types it, as he would by hand, on a laptop that never saw the link.
     laptop = new_context(timezone_id="America/Toronto").new_page()
-    laptop.goto("/")
+    laptop.goto("/account/sign-in/")
     heading(laptop, "Welcome back")
     check_a11y(laptop)
     laptop.get_by_role("link", name="Enter it here").click()

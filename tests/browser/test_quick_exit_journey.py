@@ -43,9 +43,13 @@ def sign_in(page: Page, email: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Today")
 
 
+# Signed out, Today is the welcome page for first visitors.
+SIGNED_OUT_HEADING = "A quiet place to rebuild trust, together"
+
+
 def expect_signed_out(page: Page) -> None:
     page.goto("/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome back")
+    expect(page.get_by_role("heading", level=1)).to_have_text(SIGNED_OUT_HEADING)
 
 
 @pytest.fixture
@@ -86,10 +90,10 @@ def test_leave_quickly_button_replaces_tending_and_back_does_not_return(
     # The session was ended on the server as well (a request sent alongside, not awaited).
     for _ in range(20):
         page.goto("/")
-        if page.get_by_role("heading", level=1).inner_text() == "Welcome back":
+        if page.get_by_role("heading", level=1).inner_text() == SIGNED_OUT_HEADING:
             break
         page.wait_for_timeout(100)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome back")
+    expect(page.get_by_role("heading", level=1)).to_have_text(SIGNED_OUT_HEADING)
 
 
 def test_escape_twice_leaves_from_the_help_page_signed_out(
