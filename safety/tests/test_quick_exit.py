@@ -39,7 +39,9 @@ def test_signed_in_it_ends_the_session_and_drops_the_key(cast: Cast) -> None:
     assert not Session.objects.filter(session_key=session_key).exists()
     assert response.cookies[django_settings.KEY_COOKIE_NAME].value == ""
     # Back in Tending, the person is asked to sign in again.
-    assert alice.get(reverse("accounts:settings"))["Location"].startswith(reverse("accounts:sign_in"))
+    assert alice.get(reverse("accounts:settings"))["Location"].startswith(
+        reverse("accounts:sign_in")
+    )
 
 
 def test_it_leaves_the_partner_signed_in(cast: Cast) -> None:
