@@ -1,5 +1,5 @@
-"""Two-step sign-in: an authenticator app (TOTP) and single-use recovery codes, through
-django-otp. Views parse and render; the rules live here.
+"""Two-step sign-in: an authenticator app (TOTP), passkeys (accounts/passkeys.py) and
+single-use recovery codes, through django-otp. Views parse and render; the rules live here.
 
 The data key is derived at the password step, so the password is never kept anywhere,
 and sealed into the session under a fresh secret that only this browser's key cookie
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import devices, throttle
 from accounts.models import User
@@ -51,7 +53,11 @@ def authenticator(user: User) -> TOTPDevice | None:
 
 
 def has_second_step(user: User) -> bool:
-    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+    """An authenticator app or a passkey: either makes the password not enough alone."""
+    return bool(
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def recovery_codes_left(user: User) -> int:
@@ -115,6 +121,12 @@ def verify(user: User, code: str) -> bool:
 
 def finish(request: HttpRequest, code: str) -> User:
     """The second step: a right code signs the person in and hands over their keys."""
+    return finish_with(request, lambda user: verify(user, code), refusal=WRONG_CODE)
+
+
+def finish_with(request: HttpRequest, answers: Callable[[User], bool], *, refusal: str) -> User:
+    """The second step with any factor (a code, a passkey): throttled the same way, and
+    only a right answer signs the person in."""
     user = waiting_user(request)
     if user is None:
         raise SecondStepRefused(EXPIRED)
@@ -125,9 +137,9 @@ def finish(request: HttpRequest, code: str) -> User:
         from accounts.services import SLOW_DOWN
 
         raise SecondStepRefused(SLOW_DOWN)
-    if not verify(user, code):
+    if not answers(user):
         throttle.record_failure("second-step", email, address, device)
-        raise SecondStepRefused(WRONG_CODE)
+        raise SecondStepRefused(refusal)
     throttle.clear("second-step", email, address, device)
     request.session.pop(PENDING, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -192,6 +204,7 @@ def new_recovery_codes(user: User) -> list[str]:
 @transaction.atomic
 def turn_off(user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
+    WebAuthnCredential.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 
 

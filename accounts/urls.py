@@ -1,12 +1,13 @@
 from django.urls import path
 
-from accounts import views
+from accounts import views, views_passkeys
 
 app_name = "accounts"
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-in/code/", views.second_step, name="second_step"),
+    path("sign-in/passkey/", views_passkeys.sign_in_with_passkey, name="second_step_passkey"),
     path("sign-out/", views.sign_out, name="sign_out"),
     path("recovery-code/", views.recovery_code, name="recovery_code"),
     path("recover/", views.recover, name="recover"),
@@ -24,4 +25,11 @@ urlpatterns = [
     ),
     path("settings/two-step/recovery-codes/", views.two_step_codes, name="two_step_codes"),
     path("settings/two-step/off/", views.two_step_off, name="two_step_off"),
+    path("settings/passkeys/", views_passkeys.passkeys_page, name="passkeys"),
+    path("settings/passkeys/new/", views_passkeys.passkey_new, name="passkey_new"),
+    path(
+        "settings/passkeys/<int:passkey_id>/remove/",
+        views_passkeys.passkey_remove,
+        name="passkey_remove",
+    ),
 ]

@@ -9,7 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services, two_factor
+from accounts import passkeys, services, two_factor
 from accounts.devices import sets_device_cookie
 from accounts.forms import (
     ChangePasswordForm,
@@ -204,9 +204,8 @@ def second_step(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(refusal))
         else:
             return redirect(_next_url(request))
-    response = render(
-        request, "accounts/second_step.html", {"form": form, "next": _next_url(request)}
-    )
+    context = {"form": form, "next": _next_url(request), **passkeys.second_step_offer(request)}
+    response = render(request, "accounts/second_step.html", context)
     add_never_cache_headers(response)
     return response
 
@@ -222,6 +221,8 @@ def two_step_settings(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "on": two_factor.has_second_step(user),
+        "has_app": two_factor.authenticator(user) is not None,
+        "passkeys": passkeys.passkeys_of(user),
         "codes_left": two_factor.recovery_codes_left(user),
     }
     return render(request, "accounts/two_step.html", context)

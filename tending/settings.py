@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.csp import CSP
 
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Passkeys (WebAuthn) as a django-otp device, behind our own views (accounts/passkeys.py).
+    "django_otp_webauthn",
 ]
 ADMIN_ENABLED = env_bool("TENDING_ADMIN", False)
 if ADMIN_ENABLED:
@@ -235,6 +238,26 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env_str("TENDING_FROM_EMAIL", "Tending <tending@localhost>")
 # Where people open Tending: the links in emails the worker sends (it has no request).
 SITE_URL = env_str("TENDING_SITE_URL", "http://localhost:8000").rstrip("/")
+
+# Passkeys (WebAuthn). The relying party id is the host name passkeys are bound to, and the
+# origins are the exact addresses (scheme, host, port) Tending is opened at; both default to
+# TENDING_SITE_URL. Passkeys need a secure context: https, or localhost on this very machine
+# (checked at start: accounts.E010-E013, W010, W011; see README).
+_SITE = urlsplit(SITE_URL)
+OTP_WEBAUTHN_RP_ID = env_str("TENDING_PASSKEY_RP_ID", _SITE.hostname or "").lower()
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "TENDING_PASSKEY_ORIGINS", [f"{_SITE.scheme}://{_SITE.netloc}".lower()]
+)
+OTP_WEBAUTHN_RP_NAME = "Tending"
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+# A passkey is only ever a second step after the password (the password opens the data key).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_TIMEOUT_SECONDS = SECOND_STEP_SECONDS
+# py_webauthn's reasons for refusing a passkey go nowhere: they may carry account ids.
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = ""
+# The library's origin check refuses to start on plain HTTP; ours (accounts.checks) only warns
+# there, so a practice install over plain HTTP still runs, without passkeys.
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E031"]
 
 # The server process started by `./tend start`.
 SERVE_HOST = env_str("TENDING_HOST", "127.0.0.1")
