@@ -252,7 +252,7 @@ class SecondStepForm(forms.Form):
     code = forms.CharField(
         label="Code",
         max_length=20,
-        help_text="The six digits your authenticator app shows now, or a recovery code.",
+        help_text="The six digits from your authenticator app, if you use one, or a recovery code.",
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autofocus": "", "autocapitalize": "none"}
         ),

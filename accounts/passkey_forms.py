@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from accounts.passkeys import ANSWER_MAX, NAME_MAX
+from accounts.passkeys import NAME_MAX
 
 NO_ANSWER = "Your browser didn't make a passkey. Please try again; nothing has changed."
 
@@ -15,10 +15,10 @@ NO_ANSWER = "Your browser didn't make a passkey. Please try again; nothing has c
 def answer_field() -> forms.CharField:
     return forms.CharField(
         widget=forms.HiddenInput(attrs={"data-passkey-answer": ""}),
+        # Checked in accounts.passkeys (an answer too long for one is refused there): a
+        # hidden field's own errors would never be shown.
         required=False,
-        # Far larger than any real answer; longer is cut off and then fails the check.
-        max_length=ANSWER_MAX,
-        error_messages={"max_length": NO_ANSWER},
+        strip=False,
     )
 
 
@@ -26,7 +26,8 @@ class NewPasskeyForm(forms.Form):
     name = forms.CharField(
         label="A name for it",
         max_length=NAME_MAX,
-        help_text="So you can tell your passkeys apart, such as “My phone”.",
+        help_text="So you can tell your passkeys apart, such as “My phone”. It is kept as "
+        "you type it, not encrypted, so leave out anything private.",
         error_messages={
             "required": "Please give it a name, such as “My phone”.",
             "max_length": f"Please keep the name under {NAME_MAX} characters.",

@@ -78,7 +78,8 @@ def availability(request: HttpRequest) -> Availability:
     secure_origins = [
         o for o in origins if o.startswith("https://") or is_local(urlsplit(o).hostname or "")
     ]
-    if not request.is_secure() and not is_local(host):
+    # Browsers count this machine's own addresses as secure; elsewhere, plain http isn't.
+    if not request.is_secure() and not is_local(host) and host not in ("127.0.0.1", "::1"):
         return Availability(False, "insecure")
     if origin not in origins or is_ip(str(settings.OTP_WEBAUTHN_RP_ID)):
         return Availability(False, "elsewhere", secure_origins[0] if secure_origins else "")

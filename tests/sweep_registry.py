@@ -73,6 +73,7 @@ their kwargs need only a placeholder that the URL pattern accepts: ``ADMIN_PLACE
 from __future__ import annotations
 
 import enum
+import secrets
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -83,6 +84,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import services as accounts
 from accounts.models import User
@@ -121,6 +123,22 @@ def make_device(making: Making) -> object:
     return device.pk
 
 
+def make_passkey(making: Making) -> object:
+    """A passkey of the owner's: the row as the library keeps it (its key needn't work).
+    Its id is long and random, so that the sweep's masking of it in pages (which replaces
+    every occurrence of the value) never hits an unrelated digit."""
+    passkey = WebAuthnCredential.objects.create(
+        pk=secrets.randbelow(9 * 10**8) + 10**8,
+        user=making.owner.user,
+        name="Sweep passkey",
+        confirmed=True,
+        credential_id=uuid.uuid4().bytes,
+        public_key=b"not a real key",
+        aaguid=str(uuid.UUID(int=0)),
+    )
+    return passkey.pk
+
+
 PersonaName = Literal["alice", "bob", "carol", "dan", "erin"]
 
 # Views an anonymous visitor may open. Each is a decision, not an accident.
@@ -129,6 +147,7 @@ PUBLIC: frozenset[str] = frozenset(
         "accounts:sign_up",  # making an account needs no account
         "accounts:sign_in",
         "accounts:second_step",  # the code after the password, before being signed in
+        "accounts:second_step_passkey",  # the same step with a passkey, before being signed in
         "accounts:recover",  # a forgotten password, with the recovery code: signed out
         "accounts:reset",  # asking for a reset email: signed out
         "accounts:reset_confirm",  # the link in that email: whoever holds it, signed out
@@ -620,6 +639,7 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
     ),
     # A device getting notifications is its owner's alone: the partner gets 404 too.
     "device_id": (ObjectFactory(make=make_device, unknown=uuid.uuid4, owner="alice"),),
+    "passkey_id": (ObjectFactory(make=make_passkey, unknown=lambda: 1_999_999_999, owner="alice"),),
     # A note of appreciation is for the partner: they read it and answer it; only its author
     # deletes it.
     "appreciation_id": (
