@@ -212,7 +212,8 @@ def second_step_offer(request: HttpRequest) -> dict[str, Any]:
         return {"passkey_options": None, "has_app": True}
     options = None
     if has_passkeys(user) and availability(request).usable:
-        options = request_options(request, user, purpose="sign-in")
+        # JSON for the form's data attribute (no inline script under the CSP).
+        options = json.dumps(request_options(request, user, purpose="sign-in"))
     return {"passkey_options": options, "has_app": two_factor.authenticator(user) is not None}
 
 

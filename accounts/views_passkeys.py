@@ -3,6 +3,8 @@ them in settings. Views parse, call accounts.passkeys, render."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -87,7 +89,8 @@ def passkey_new(request: HttpRequest) -> HttpResponse:
                 two_factor.offer_codes(request, codes)
                 return redirect("accounts:two_step_codes")
             return redirect("accounts:passkeys")
-    options = passkeys.creation_options(request, user)
+    # JSON for the form's data attribute: the CSP allows no inline script, data or not.
+    options = json.dumps(passkeys.creation_options(request, user))
     response = render(request, "accounts/passkey_new.html", {"form": form, "options": options})
     add_never_cache_headers(response)
     return response

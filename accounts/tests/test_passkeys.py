@@ -27,6 +27,7 @@ from accounts.passkey_forms import NO_ANSWER
 from accounts.tests.soft_authenticator import SoftAuthenticator, b64
 from conftest import PASSWORD, Cast
 from privacy.keyring import SESSION_FIELD
+from tests.test_security import inline_code
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -55,13 +56,11 @@ def shown_messages(response: Response) -> str:
 
 
 def options_in(response: Response) -> dict[str, Any]:
-    found = re.search(
-        r'<script id="passkey-options" type="application/json">(.*?)</script>',
-        response.content.decode(),
-        re.S,
-    )
+    page = response.content.decode()
+    assert not inline_code(page), "no inline script, not even a data block"
+    found = re.search(r'data-passkey-options="([^"]*)"', page)
     assert found, "the page carries the passkey options"
-    options: dict[str, Any] = json.loads(found.group(1))
+    options: dict[str, Any] = json.loads(html.unescape(found.group(1)))
     return options
 
 
@@ -361,7 +360,7 @@ def test_an_address_without_passkeys_offers_only_the_code(cast: Cast, settings: 
     client = Client(HTTP_HOST="tending.lan:8000")
     client.post(SIGN_IN, {"email": "alice@example.test", "password": PASSWORD})
     page = text(client.get(SECOND_STEP))
-    assert "passkey-options" not in page and 'name="code"' in page
+    assert "data-passkey-options" not in page and 'name="code"' in page
 
 
 # -- removing -------------------------------------------------------------------------

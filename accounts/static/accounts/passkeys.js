@@ -68,10 +68,9 @@
         if (name && !name.value.trim()) return; // the server asks for a name
         event.preventDefault();
         var button = form.querySelector("button[type=submit]");
-        var source = document.getElementById(form.dataset.passkeyOptions);
         button.disabled = true;
         say(form, "Waiting for your passkey…");
-        ask(form.dataset.passkey, JSON.parse(source.textContent)).then(function (credential) {
+        ask(form.dataset.passkey, JSON.parse(form.dataset.passkeyOptions)).then(function (credential) {
           form.querySelector("[data-passkey-answer]").value = answer(credential);
           say(form, "");
           form.submit();
