@@ -485,3 +485,16 @@ def test_plain_http_and_ip_addresses_only_warn_so_tending_still_starts() -> None
         OTP_WEBAUTHN_RP_ID="e.org", OTP_WEBAUTHN_ALLOWED_ORIGINS=["https://x.org"]
     ):
         assert all(isinstance(m, Error) for m in check_passkey_settings(None))
+
+
+def test_deleting_the_account_deletes_its_passkeys(cast: Cast) -> None:
+    from django_otp_webauthn.models import WebAuthnAttestation, WebAuthnUserHandle
+
+    add_passkey(at_localhost(cast.alice.client))
+    add_passkey(at_localhost(cast.bob.client))
+    assert WebAuthnAttestation.objects.count() == 2
+    gone = cast.alice.client.post("/account/delete/", {"password": PASSWORD})
+    assert gone.status_code == 302
+    assert list(WebAuthnCredential.objects.values_list("user", flat=True)) == [cast.bob.user.pk]
+    assert WebAuthnAttestation.objects.count() == 1
+    assert list(WebAuthnUserHandle.objects.values_list("user", flat=True)) == [cast.bob.user.pk]
