@@ -75,14 +75,17 @@ def availability(request: HttpRequest) -> Availability:
     host = (urlsplit(f"//{request.get_host()}").hostname or "").lower()
     origin = f"{request.scheme}://{request.get_host()}".lower()
     origins = [str(o).rstrip("/").lower() for o in settings.OTP_WEBAUTHN_ALLOWED_ORIGINS]
-    secure_origins = [
-        o for o in origins if o.startswith("https://") or is_local(urlsplit(o).hostname or "")
-    ]
+    on_this_machine = is_local(host) or host in ("127.0.0.1", "::1")
+    # Where to send the person instead: an https address, or localhost if they are on it.
+    better = [o for o in origins if o.startswith("https://")]
+    if on_this_machine:
+        better += [o for o in origins if is_local(urlsplit(o).hostname or "")]
+    elsewhere = "" if is_ip(str(settings.OTP_WEBAUTHN_RP_ID)) or not better else better[0]
     # Browsers count this machine's own addresses as secure; elsewhere, plain http isn't.
-    if not request.is_secure() and not is_local(host) and host not in ("127.0.0.1", "::1"):
-        return Availability(False, "insecure")
+    if not request.is_secure() and not on_this_machine:
+        return Availability(False, "insecure", elsewhere)
     if origin not in origins or is_ip(str(settings.OTP_WEBAUTHN_RP_ID)):
-        return Availability(False, "elsewhere", secure_origins[0] if secure_origins else "")
+        return Availability(False, "elsewhere", elsewhere)
     return Availability(True)
 
 
@@ -206,15 +209,22 @@ def check(request: HttpRequest, user: User, raw_answer: str, *, purpose: str) ->
 
 def second_step_offer(request: HttpRequest) -> dict[str, Any]:
     """For the second-step page: the passkey challenge, when the waiting person has a
-    passkey and this address can use it, and whether they have an authenticator app."""
+    passkey and this address can use it (else where it can), and whether they have an
+    authenticator app."""
+    offer: dict[str, Any] = {"passkey_options": None, "passkey_elsewhere": None, "has_app": True}
     user = two_factor.waiting_user(request)
     if user is None:
-        return {"passkey_options": None, "has_app": True}
-    options = None
-    if has_passkeys(user) and availability(request).usable:
-        # JSON for the form's data attribute (no inline script under the CSP).
-        options = json.dumps(request_options(request, user, purpose="sign-in"))
-    return {"passkey_options": options, "has_app": two_factor.authenticator(user) is not None}
+        return offer
+    offer["has_app"] = two_factor.authenticator(user) is not None
+    if has_passkeys(user):
+        where = availability(request)
+        if where.usable:
+            # JSON for the form's data attribute (no inline script under the CSP).
+            options = request_options(request, user, purpose="sign-in")
+            offer["passkey_options"] = json.dumps(options)
+        else:
+            offer["passkey_elsewhere"] = where
+    return offer
 
 
 def finish_sign_in(request: HttpRequest, raw_answer: str) -> User:
