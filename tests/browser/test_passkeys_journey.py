@@ -152,3 +152,33 @@ def test_dark_mode_and_a_cancelled_passkey_leave_the_code_in_reach(
     )
     expect(page.get_by_label("Code")).to_be_editable()
     assert "/account/sign-in/code/" in page.url
+
+
+def test_without_javascript_the_page_says_so_and_a_code_still_works(
+    new_context: NewContext, site: str, settings: Any
+) -> None:
+    from accounts import two_factor
+    from conftest import make_user
+
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [site]
+    heidi = make_user("Heidi")
+    WebAuthnCredential.objects.create(
+        user=heidi,
+        name="Phone",
+        confirmed=True,
+        credential_id=b"a passkey made elsewhere",
+        public_key=b"its key",
+        aaguid="00000000-0000-0000-0000-000000000000",
+    )
+    codes = two_factor.new_recovery_codes(heidi)
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/account/sign-in/")
+    page.get_by_label("Email").fill(heidi.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("One more step")
+    expect(page.get_by_text("This browser can't use a passkey here")).to_be_visible()
+    expect(page.get_by_role("button", name="Use my passkey")).to_be_hidden()
+    page.get_by_label("Code").fill(codes[0])
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{site}/")
