@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlsafe_base64_decode
 
-from accounts import devices, throttle, two_factor
+from accounts import devices, signins, throttle, two_factor
 from accounts.models import User
 from accounts.tasks import send_password_reset
 from outbox import services as outbox
@@ -168,6 +168,7 @@ def change_password(request: HttpRequest, user: User, old_password: str, new_pas
     keys.rewrap_for_password(user, data_key, new_password)
     # Other devices are signed out by the changed hash; this one stays signed in.
     update_session_auth_hash(request, user)
+    signins.forget_others(request, user)
 
 
 def reset_with_recovery_code(
@@ -205,6 +206,7 @@ def reset_with_recovery_code(
         keys.rewrap_for_password(user, data_key, new_password)
         code = keys.new_recovery_code(user, data_key)
     throttle.clear("recovery", email, address, device)
+    signins.forget_all(user)  # the changed password ended every other session
     _start_session(request, user, data_key)
     _offer_recovery_code(request, code)
     devices.remember(request, email)
@@ -244,10 +246,12 @@ def reset_without_recovery_code(request: HttpRequest, user: User, new_password: 
         user.save(update_fields=["password", "session_generation"])
         user.refresh_from_db(fields=["session_generation"])
         data_key, code = keys.replace_person_keys(user, new_password)
+    signins.forget_all(user)  # the changed password ended every other session
     _start_session(request, user, data_key)
     _offer_recovery_code(request, code)
 
 
 def sign_out_everywhere(request: HttpRequest, user: User) -> None:
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    signins.forget_all(user)
     logout(request)

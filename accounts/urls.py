@@ -24,4 +24,9 @@ urlpatterns = [
     ),
     path("settings/two-step/recovery-codes/", views.two_step_codes, name="two_step_codes"),
     path("settings/two-step/off/", views.two_step_off, name="two_step_off"),
+    path("devices/", views.devices, name="devices"),
+    path("devices/<uuid:signin_id>/sign-out/", views.sign_out_device, name="sign_out_device"),
+    path("devices/sign-out-others/", views.sign_out_other_devices, name="sign_out_others"),
+    path("still-here/", views.still_here, name="still_here"),
+    path("locked/", views.lock, name="lock"),
 ]

@@ -1,20 +1,23 @@
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services, two_factor
+from accounts import services, signins, two_factor
 from accounts.devices import sets_device_cookie
 from accounts.forms import (
     ChangePasswordForm,
     ConfirmAuthenticatorForm,
     ConfirmPasswordForm,
+    LockAndNoticeForm,
     ProfileForm,
     RecoverForm,
     ResetRequestForm,
@@ -23,6 +26,7 @@ from accounts.forms import (
     SignInForm,
     SignUpForm,
 )
+from accounts.middleware import LOCKED
 from tending.http import local_path, signed_in_user
 
 
@@ -282,3 +286,74 @@ def two_step_off(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Two-step sign-in is off. Your password alone signs you in now.")
         return redirect("accounts:two_step")
     return render(request, "accounts/two_step_off.html", {"form": form})
+
+
+# -- devices and sign-ins, the idle lock ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def devices(request: HttpRequest) -> HttpResponse:
+    """This person's signed-in sessions, and their lock and notice choices. Only ever theirs."""
+    user = signed_in_user(request)
+    form = LockAndNoticeForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved.")
+        return redirect("accounts:devices")
+    context = {
+        "form": form,
+        "sessions": signins.sessions_of(user),
+        "current": signins.current_hash(request),
+    }
+    response = render(request, "accounts/devices.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+def sign_out_device(request: HttpRequest, signin_id: UUID) -> HttpResponse:
+    user = signed_in_user(request)
+    row = signins.own_session_or_none(user, signin_id)
+    if row is None:
+        raise Http404("Not found.")
+    if row.key_hash == signins.current_hash(request):
+        services.sign_out(request)
+        return redirect("accounts:sign_in")
+    signins.sign_out_one(request, row)
+    messages.success(request, "That device is signed out. It will need your password again.")
+    return redirect("accounts:devices")
+
+
+@require_POST
+def sign_out_other_devices(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    ended = signins.sign_out_others(request, user)
+    messages.success(
+        request,
+        "Every other device is signed out." if ended else "You aren't signed in anywhere else.",
+    )
+    return redirect("accounts:devices")
+
+
+@require_http_methods(["GET", "HEAD"])
+def still_here(request: HttpRequest) -> HttpResponse:
+    """The page's script says the person is typing or reading (the middleware notes it)."""
+    response = HttpResponse(status=204)
+    add_never_cache_headers(response)
+    return response
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def lock(request: HttpRequest) -> HttpResponse:
+    """Where the page's script goes after the chosen quiet time: the session ends here, and
+    the person is asked to sign in again, to come back to the page they were on.
+
+    A GET that signs out, like quick exit: a stranger's link can do no worse."""
+    next_url = local_path(request.GET.get("next", ""), request) or reverse("today")
+    if request.user.is_authenticated:
+        services.sign_out(request)
+        messages.info(request, LOCKED)
+    response = redirect(_with_next("accounts:sign_in", next_url))
+    add_never_cache_headers(response)
+    return response

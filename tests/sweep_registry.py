@@ -132,6 +132,7 @@ PUBLIC: frozenset[str] = frozenset(
         "accounts:recover",  # a forgotten password, with the recovery code: signed out
         "accounts:reset",  # asking for a reset email: signed out
         "accounts:reset_confirm",  # the link in that email: whoever holds it, signed out
+        "accounts:lock",  # the idle lock's landing: it only ever signs out, like quick exit
         "couples:join_code",  # a partner types the code before having an account
         "couples:join_link",  # a partner opens the link before having an account
         "today",  # signed out, `/` explains what Tending is; signed in, it is the day's page
@@ -234,6 +235,19 @@ def make_note(shared: bool, words: str) -> Callable[[Making], object]:
         return note.pk
 
     return make
+
+
+def make_signed_in_session(making: Making) -> object:
+    """A session of the owner's on another device (a row, as a sign-in there makes)."""
+    from accounts.models import SignedInSession
+
+    return SignedInSession.objects.create(
+        user=making.owner.user,
+        key_hash=uuid.uuid4().hex * 2,
+        device="phone",
+        browser="Firefox",
+        system="Android",
+    ).pk
 
 
 def make_reset_uid(making: Making) -> object:
@@ -695,6 +709,7 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
             name="invite",
         ),
     ),
+    "signin_id": (ObjectFactory(make=make_signed_in_session, unknown=uuid.uuid4, owner="alice"),),
     "reset_token": (
         ObjectFactory(
             make=make_reset_token,
