@@ -66,6 +66,15 @@ class SignUpForm(forms.Form):
         return data
 
 
+class ConfirmSignUpForm(forms.Form):
+    password = forms.CharField(
+        label="The password you chose",
+        strip=False,
+        error_messages={"required": "Please type the password you chose when you signed up."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class SignInForm(forms.Form):
     email = forms.EmailField(label="Email", max_length=254)
     password = forms.CharField(

@@ -5,6 +5,8 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
+    path("sign-up/sent/", views.sign_up_sent, name="sign_up_sent"),
+    path("sign-up/<str:confirm_token>/", views.confirm_sign_up, name="confirm_sign_up"),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-in/code/", views.second_step, name="second_step"),
     path("sign-out/", views.sign_out, name="sign_out"),

@@ -17,6 +17,7 @@ from accounts.forms import (
     ChangePasswordForm,
     ConfirmAuthenticatorForm,
     ConfirmPasswordForm,
+    ConfirmSignUpForm,
     LockAndNoticeForm,
     ProfileForm,
     RecoverForm,
@@ -41,7 +42,6 @@ def _with_next(name: str, next_url: str) -> str:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-@sets_device_cookie
 def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_next_url(request))
@@ -49,9 +49,44 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # The same answer whether or not the email already had an account (its owner is
         # told by email): sign-up never confirms that an account exists.
-        services.sign_up(request, **form.cleaned_data)
-        return redirect(_with_next("accounts:recovery_code", _next_url(request)))
+        services.sign_up(request, **form.cleaned_data, next_path=_next_url(request))
+        request.session[services.SIGN_UP_SENT] = form.cleaned_data["email"]
+        return redirect("accounts:sign_up_sent")
     return render(request, "accounts/sign_up.html", {"form": form, "next": _next_url(request)})
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def sign_up_sent(request: HttpRequest) -> HttpResponse:
+    email = request.session.get(services.SIGN_UP_SENT, "")
+    response = render(request, "accounts/sign_up_sent.html", {"email": email})
+    add_never_cache_headers(response)
+    return response
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@sets_device_cookie
+def confirm_sign_up(request: HttpRequest, confirm_token: str) -> HttpResponse:
+    """The link in the sign-up email: the password chosen then makes the keys, now."""
+    pending = services.pending_sign_up(confirm_token)
+    if pending is None:
+        return render(request, "accounts/confirm_invalid.html", status=410)
+    form = ConfirmSignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finish_sign_up(request, pending, form.cleaned_data["password"])
+        except services.SignInRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            then = local_path(pending.next_path, request) or reverse("today")
+            offer = f"{reverse('safety:check')}?{urlencode({'next': then})}"
+            return redirect(_with_next("accounts:recovery_code", offer))
+    response = render(
+        request, "accounts/confirm_sign_up.html", {"form": form, "email": pending.email}
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 @login_not_required
