@@ -66,6 +66,15 @@ class SignUpForm(forms.Form):
         return data
 
 
+class ConfirmSignUpForm(forms.Form):
+    password = forms.CharField(
+        label="The password you chose",
+        strip=False,
+        error_messages={"required": "Please type the password you chose when you signed up."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class SignInForm(forms.Form):
     email = forms.EmailField(label="Email", max_length=254)
     password = forms.CharField(
@@ -321,3 +330,27 @@ class ChangePasswordForm(PasswordChangeForm):
         self.fields["new_password1"].help_text = PASSWORD_HELP
         self.fields["new_password2"].label = "The new password again"
         self.fields["new_password2"].help_text = "So a typo can't lock you out."
+
+
+IDLE_LABELS = {0: "Never", 5: "After 5 minutes", 15: "After 15 minutes", 60: "After an hour"}
+
+
+class LockAndNoticeForm(forms.ModelForm[User]):
+    """The idle lock for a shared device, and an email about new sign-ins."""
+
+    idle_lock_minutes = forms.TypedChoiceField(
+        label="Lock Tending when I haven't used it for a while",
+        choices=list(IDLE_LABELS.items()),
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="Then it asks for your password again. Useful on a device others can pick up.",
+        error_messages={"invalid_choice": "Please choose one of these times."},
+    )
+
+    class Meta:
+        model = User
+        fields = ("idle_lock_minutes", "tell_new_sign_ins")
+        labels = {"tell_new_sign_ins": "Email me when my account is signed in somewhere new"}
+        help_texts = {
+            "tell_new_sign_ins": "The email says only which kind of device and browser, and when."
+        }

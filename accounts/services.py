@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import urlsafe_base64_decode
 
-from accounts import devices, throttle, two_factor
-from accounts.models import User
+from accounts import devices, signins, throttle, two_factor
+from accounts.models import PendingSignUp, User
 from accounts.tasks import send_password_reset
 from outbox import services as outbox
 from privacy import crypto, keys
@@ -59,37 +64,71 @@ def _offer_recovery_code(request: HttpRequest, code: str) -> None:
     request.session[RECOVERY_TO_SHOW] = keyring_for(request).sealed_value(code)
 
 
+PENDING_DAYS = 3
+SIGN_UP_SENT = "accounts.sign_up_sent_to"
+CONFIRM_WRONG_PASSWORD = (
+    "That isn't the password you chose when you signed up. Please try again; "
+    "nothing has been made yet."
+)
+CONFIRM_TAKEN = (
+    "This email has an account now, so this link can't make another. "
+    "You can sign in with it instead."
+)
+
+
+def _token_hash(token: str) -> str:
+    return salted_hmac("accounts.sign_up", token, algorithm="sha256").hexdigest()
+
+
 def sign_up(
-    request: HttpRequest, *, email: str, password: str, display_name: str, time_zone: str
-) -> User | None:
-    """A new account, signed in. When the email already has an account (or another sign-up
-    with it wins a race) nothing is made and nothing says so: the same work is done, the
-    address's owner gets an email, and None is returned for the view to answer the same."""
+    request: HttpRequest,
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    time_zone: str,
+    next_path: str = "",
+) -> None:
+    """Step one of two: nothing is made yet, and nothing says whether the email has an
+    account. Either way the password is hashed once and one email is queued: for a new
+    address, a link that finishes the account (`finish_sign_up`); for an address that has
+    an account, a note to its owner that someone tried. The page after is the same."""
     email = email.strip().lower()
+    hashed = make_password(password)  # the one expensive step, the same on both paths
+    address = throttle.client_address(request)
+    if throttle.is_blocked("sign-up", email, address):
+        return  # the same answer; nothing more is sent to that inbox for a while
+    throttle.record_failure("sign-up", email, address)  # counts sign-ups, not failures
     if _email_taken(email):
-        _sign_up_with_a_taken_email(email, password)
-        return None
-    try:
-        user, data_key, code = create_account(
-            email=email, password=password, display_name=display_name, time_zone=time_zone
-        )
-    except IntegrityError:  # six sign-ups at once with one new email: one wins
-        _sign_up_with_a_taken_email(email, password, already_hashed=True)
-        return None
-    _start_session(request, user, data_key)
-    _offer_recovery_code(request, code)
-    devices.remember(request, email)
-    return user
+        _tell_owner_of_taken_email(email)
+        return
+    token = secrets.token_urlsafe(32)
+    PendingSignUp.objects.filter(created_at__lt=timezone.now() - _pending_age()).delete()
+    PendingSignUp.objects.create(
+        email=email,
+        display_name=display_name,
+        time_zone=time_zone,
+        password=hashed,
+        token_hash=_token_hash(token),
+        next_path=next_path[:500],
+    )
+    link = request.build_absolute_uri(reverse("accounts:confirm_sign_up", args=[token]))
+    body = render_to_string(
+        "accounts/email/confirm_sign_up.txt",
+        {"name": display_name, "link": link, "days": PENDING_DAYS},
+    )
+    outbox.enqueue(to=email, subject="Finish making your Tending account", body=body)
+
+
+def _pending_age() -> timedelta:
+    return timedelta(days=PENDING_DAYS)
 
 
 def _email_taken(email: str) -> bool:
     return User.objects.filter(email=email).exists()
 
 
-def _sign_up_with_a_taken_email(email: str, password: str, *, already_hashed: bool = False) -> None:
-    if not already_hashed:
-        make_password(password)  # the hash create_user would have made
-    keys.same_work_as_creating(password)
+def _tell_owner_of_taken_email(email: str) -> None:
     owner = User.objects.filter(email=email).first()
     if owner is None:
         return
@@ -105,6 +144,44 @@ def _sign_up_with_a_taken_email(email: str, password: str, *, already_hashed: bo
         dedupe_key=f"sign-up-taken:{owner.pk}:{timezone.now():%Y%m%d%H}",
         user=owner,
     )
+
+
+def pending_sign_up(token: str) -> PendingSignUp | None:
+    """The sign-up a link finishes, while it is fresh."""
+    if not token or len(token) > 100:
+        return None
+    return PendingSignUp.objects.filter(
+        token_hash=_token_hash(token), created_at__gte=timezone.now() - _pending_age()
+    ).first()
+
+
+def finish_sign_up(request: HttpRequest, pending: PendingSignUp, password: str) -> User:
+    """Step two: the emailed link, and the password chosen at step one, which the keys are
+    made from. The account exists from here; the person is signed in."""
+    address = throttle.client_address(request)
+    device = devices.known_device(request, pending.email)
+    if throttle.is_blocked("sign-in", pending.email, address, device):
+        raise SignInRefused(SLOW_DOWN)
+    if not check_password(password, pending.password):
+        throttle.record_failure("sign-in", pending.email, address, device)
+        raise SignInRefused(CONFIRM_WRONG_PASSWORD)
+    try:
+        user, data_key, code = create_account(
+            email=pending.email,
+            password=password,
+            display_name=pending.display_name,
+            time_zone=pending.time_zone,
+        )
+    except IntegrityError:  # the address got an account since (another link, made first)
+        PendingSignUp.objects.filter(email=pending.email).delete()
+        raise SignInRefused(CONFIRM_TAKEN) from None
+    PendingSignUp.objects.filter(email=pending.email).delete()
+    if request.user.is_authenticated:
+        logout(request)
+    _start_session(request, user, data_key)
+    _offer_recovery_code(request, code)
+    devices.remember(request, pending.email)
+    return user
 
 
 def sign_in(request: HttpRequest, *, email: str, password: str) -> User | None:
@@ -168,6 +245,7 @@ def change_password(request: HttpRequest, user: User, old_password: str, new_pas
     keys.rewrap_for_password(user, data_key, new_password)
     # Other devices are signed out by the changed hash; this one stays signed in.
     update_session_auth_hash(request, user)
+    signins.forget_others(request, user)
 
 
 def reset_with_recovery_code(
@@ -205,6 +283,7 @@ def reset_with_recovery_code(
         keys.rewrap_for_password(user, data_key, new_password)
         code = keys.new_recovery_code(user, data_key)
     throttle.clear("recovery", email, address, device)
+    signins.forget_all(user)  # the changed password ended every other session
     _start_session(request, user, data_key)
     _offer_recovery_code(request, code)
     devices.remember(request, email)
@@ -244,10 +323,12 @@ def reset_without_recovery_code(request: HttpRequest, user: User, new_password: 
         user.save(update_fields=["password", "session_generation"])
         user.refresh_from_db(fields=["session_generation"])
         data_key, code = keys.replace_person_keys(user, new_password)
+    signins.forget_all(user)  # the changed password ended every other session
     _start_session(request, user, data_key)
     _offer_recovery_code(request, code)
 
 
 def sign_out_everywhere(request: HttpRequest, user: User) -> None:
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    signins.forget_all(user)
     logout(request)

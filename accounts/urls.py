@@ -5,6 +5,8 @@ from accounts import views, views_passkeys
 app_name = "accounts"
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
+    path("sign-up/sent/", views.sign_up_sent, name="sign_up_sent"),
+    path("sign-up/<str:confirm_token>/", views.confirm_sign_up, name="confirm_sign_up"),
     path("sign-in/", views.sign_in, name="sign_in"),
     path("sign-in/code/", views.second_step, name="second_step"),
     path("sign-in/passkey/", views_passkeys.sign_in_with_passkey, name="second_step_passkey"),
@@ -32,4 +34,9 @@ urlpatterns = [
         views_passkeys.passkey_remove,
         name="passkey_remove",
     ),
+    path("devices/", views.devices, name="devices"),
+    path("devices/<uuid:signin_id>/sign-out/", views.sign_out_device, name="sign_out_device"),
+    path("devices/sign-out-others/", views.sign_out_other_devices, name="sign_out_others"),
+    path("still-here/", views.still_here, name="still_here"),
+    path("locked/", views.lock, name="lock"),
 ]

@@ -1,20 +1,24 @@
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import passkeys, services, two_factor
+from accounts import passkeys, services, signins, two_factor
 from accounts.devices import sets_device_cookie
 from accounts.forms import (
     ChangePasswordForm,
     ConfirmAuthenticatorForm,
     ConfirmPasswordForm,
+    ConfirmSignUpForm,
+    LockAndNoticeForm,
     ProfileForm,
     RecoverForm,
     ResetRequestForm,
@@ -23,6 +27,7 @@ from accounts.forms import (
     SignInForm,
     SignUpForm,
 )
+from accounts.middleware import LOCKED
 from tending.http import local_path, signed_in_user
 
 
@@ -37,7 +42,6 @@ def _with_next(name: str, next_url: str) -> str:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-@sets_device_cookie
 def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_next_url(request))
@@ -45,9 +49,44 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # The same answer whether or not the email already had an account (its owner is
         # told by email): sign-up never confirms that an account exists.
-        services.sign_up(request, **form.cleaned_data)
-        return redirect(_with_next("accounts:recovery_code", _next_url(request)))
+        services.sign_up(request, **form.cleaned_data, next_path=_next_url(request))
+        request.session[services.SIGN_UP_SENT] = form.cleaned_data["email"]
+        return redirect("accounts:sign_up_sent")
     return render(request, "accounts/sign_up.html", {"form": form, "next": _next_url(request)})
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def sign_up_sent(request: HttpRequest) -> HttpResponse:
+    email = request.session.get(services.SIGN_UP_SENT, "")
+    response = render(request, "accounts/sign_up_sent.html", {"email": email})
+    add_never_cache_headers(response)
+    return response
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@sets_device_cookie
+def confirm_sign_up(request: HttpRequest, confirm_token: str) -> HttpResponse:
+    """The link in the sign-up email: the password chosen then makes the keys, now."""
+    pending = services.pending_sign_up(confirm_token)
+    if pending is None:
+        return render(request, "accounts/confirm_invalid.html", status=410)
+    form = ConfirmSignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finish_sign_up(request, pending, form.cleaned_data["password"])
+        except services.SignInRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            then = local_path(pending.next_path, request) or reverse("today")
+            offer = f"{reverse('safety:check')}?{urlencode({'next': then})}"
+            return redirect(_with_next("accounts:recovery_code", offer))
+    response = render(
+        request, "accounts/confirm_sign_up.html", {"form": form, "email": pending.email}
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 @login_not_required
@@ -283,3 +322,74 @@ def two_step_off(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Two-step sign-in is off. Your password alone signs you in now.")
         return redirect("accounts:two_step")
     return render(request, "accounts/two_step_off.html", {"form": form})
+
+
+# -- devices and sign-ins, the idle lock ------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def devices(request: HttpRequest) -> HttpResponse:
+    """This person's signed-in sessions, and their lock and notice choices. Only ever theirs."""
+    user = signed_in_user(request)
+    form = LockAndNoticeForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved.")
+        return redirect("accounts:devices")
+    context = {
+        "form": form,
+        "sessions": signins.sessions_of(user),
+        "current": signins.current_hash(request),
+    }
+    response = render(request, "accounts/devices.html", context)
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+def sign_out_device(request: HttpRequest, signin_id: UUID) -> HttpResponse:
+    user = signed_in_user(request)
+    row = signins.own_session_or_none(user, signin_id)
+    if row is None:
+        raise Http404("Not found.")
+    if row.key_hash == signins.current_hash(request):
+        services.sign_out(request)
+        return redirect("accounts:sign_in")
+    signins.sign_out_one(request, row)
+    messages.success(request, "That device is signed out. It will need your password again.")
+    return redirect("accounts:devices")
+
+
+@require_POST
+def sign_out_other_devices(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    ended = signins.sign_out_others(request, user)
+    messages.success(
+        request,
+        "Every other device is signed out." if ended else "You aren't signed in anywhere else.",
+    )
+    return redirect("accounts:devices")
+
+
+@require_http_methods(["GET", "HEAD"])
+def still_here(request: HttpRequest) -> HttpResponse:
+    """The page's script says the person is typing or reading (the middleware notes it)."""
+    response = HttpResponse(status=204)
+    add_never_cache_headers(response)
+    return response
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def lock(request: HttpRequest) -> HttpResponse:
+    """Where the page's script goes after the chosen quiet time: the session ends here, and
+    the person is asked to sign in again, to come back to the page they were on.
+
+    A GET that signs out, like quick exit: a stranger's link can do no worse."""
+    next_url = local_path(request.GET.get("next", ""), request) or reverse("today")
+    if request.user.is_authenticated:
+        services.sign_out(request)
+        messages.info(request, LOCKED)
+    response = redirect(_with_next("accounts:sign_in", next_url))
+    add_never_cache_headers(response)
+    return response

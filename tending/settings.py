@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "privacy.middleware.KeyringMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SignedInSessionMiddleware",  # sessions list, idle lock
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.ActivateTimeZoneMiddleware",

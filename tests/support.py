@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,3 +31,27 @@ def run_manage(
         check=False,
         umask=umask,
     )
+
+
+def finish_sign_up(client: Any, response: Any, email: str, password: str) -> str:
+    """The rest of sign-up after the form was sent (`response`): the emailed link, the
+    password once more, the one-time recovery code, and the safety check offered on the
+    way (skipped, as "Not now" does). Returns where the person finally lands."""
+    import re
+    from urllib.parse import parse_qs, urlsplit
+
+    from outbox.models import OutboxEmail
+
+    assert response.status_code == 302 and response["Location"] == "/account/sign-up/sent/"
+    sent = OutboxEmail.objects.filter(to=email.strip().lower()).order_by("-pk").first()
+    assert sent is not None, f"no email to {email}"
+    found = re.search(r"https?://[^/\s]+(/account/sign-up/[\w-]+/)", sent.body)
+    assert found, "no sign-up link in the email"
+    finished = client.post(found.group(1), {"password": password})
+    assert finished.status_code == 302, finished.content.decode()[:2000]
+    location = str(finished["Location"])
+    if location.startswith("/account/recovery-code/"):
+        location = str(client.post(location)["Location"])
+    if location.startswith("/help/safety-check/"):
+        location = parse_qs(urlsplit(location).query).get("next", ["/"])[0]
+    return location

@@ -151,6 +151,9 @@ PUBLIC: frozenset[str] = frozenset(
         "accounts:recover",  # a forgotten password, with the recovery code: signed out
         "accounts:reset",  # asking for a reset email: signed out
         "accounts:reset_confirm",  # the link in that email: whoever holds it, signed out
+        "accounts:sign_up_sent",  # "check your email" after sign-up, before any account
+        "accounts:confirm_sign_up",  # the link in the sign-up email: before the account exists
+        "accounts:lock",  # the idle lock's landing: it only ever signs out, like quick exit
         "couples:join_code",  # a partner types the code before having an account
         "couples:join_link",  # a partner opens the link before having an account
         "today",  # signed out, `/` explains what Tending is; signed in, it is the day's page
@@ -253,6 +256,34 @@ def make_note(shared: bool, words: str) -> Callable[[Making], object]:
         return note.pk
 
     return make
+
+
+def make_signed_in_session(making: Making) -> object:
+    """A session of the owner's on another device (a row, as a sign-in there makes)."""
+    from accounts.models import SignedInSession
+
+    return SignedInSession.objects.create(
+        user=making.owner.user,
+        key_hash=uuid.uuid4().hex * 2,
+        device="phone",
+        browser="Firefox",
+        system="Android",
+    ).pk
+
+
+def make_confirm_token(making: Making) -> object:
+    """A sign-up waiting for its link (for a new address; the owner persona is only nominal)."""
+    from accounts.models import PendingSignUp
+
+    token = f"sweep-{uuid.uuid4().hex}"
+    PendingSignUp.objects.create(
+        email=f"new-{uuid.uuid4().hex[:8]}@example.test",
+        display_name="Someone new",
+        password="!",
+        token_hash=accounts._token_hash(token),
+    )
+    assert accounts.pending_sign_up(token) is not None, "the sweep's sign-up link must work"
+    return token
 
 
 def make_reset_uid(making: Making) -> object:
@@ -715,6 +746,17 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
             name="invite",
         ),
     ),
+    "confirm_token": (
+        ObjectFactory(
+            make=make_confirm_token,
+            unknown=lambda: "sweep-no-such-token",
+            owner="alice",
+            urls=frozenset({"accounts:confirm_sign_up"}),
+            unknown_message="This link can't be used",
+            name="sign-up link",
+        ),
+    ),
+    "signin_id": (ObjectFactory(make=make_signed_in_session, unknown=uuid.uuid4, owner="alice"),),
     "reset_token": (
         ObjectFactory(
             make=make_reset_token,

@@ -9,16 +9,19 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from pytest_django import Settings
 
 from accounts import services
-from accounts.models import User
-from conftest import PASSWORD, Cast
+from accounts.models import PendingSignUp, User
+from conftest import PASSWORD, Cast, make_user
 from outbox.models import OutboxEmail
 from privacy import crypto
 from tending.testing import FastArgon2PasswordHasher
@@ -244,66 +247,146 @@ def sign_up_data(email: str) -> dict[str, str]:
     }
 
 
+def confirm_link(email: str) -> str:
+    """The path of the newest sign-up link emailed to `email`."""
+    sent = OutboxEmail.objects.filter(to=email).order_by("-pk").first()
+    assert sent is not None, f"no email to {email}"
+    found = re.search(r"https?://[^/\s]+(/account/sign-up/[\w-]+/)", sent.body)
+    assert found, "no sign-up link in the email"
+    return found.group(1)
+
+
+NEW_PASSWORD = "slow mornings with coffee"
+
+
 def test_sign_up_with_a_taken_email_answers_as_if_new_and_tells_the_owner(
     cast: Cast, work: Counter[str]
 ) -> None:
-    new = Client().post(SIGN_UP, {**sign_up_data("frank@example.test"), "next": "/couple/"})
+    new_client, taken_client = Client(), Client()
+    new = new_client.post(SIGN_UP, {**sign_up_data("frank@example.test"), "next": "/couple/"})
     new_work = Counter(work)
     work.clear()
     alices_password = User.objects.get(email="alice@example.test").password
-    taken = Client().post(SIGN_UP, {**sign_up_data("Alice@Example.test"), "next": "/couple/"})
+    taken = taken_client.post(SIGN_UP, {**sign_up_data("Alice@Example.test"), "next": "/couple/"})
 
+    # The same answer, the same page after it, the same expensive work: one password hash,
+    # no key derivation (keys are made when the emailed link is opened).
     assert new.status_code == taken.status_code == 302
-    assert new["Location"] == taken["Location"]
-    assert new_work == work and new_work["key derivations"] == 2
-    assert new_work["password hashes"] == 1
-    assert User.objects.filter(email="alice@example.test").get().password == alices_password
-    assert User.objects.count() == 6  # five personas and frank; nothing made for alice's email
+    assert new["Location"] == taken["Location"] == "/account/sign-up/sent/"
+    assert new_work == work and new_work["password hashes"] == 1
+    assert new_work["key derivations"] == 0
+    sent_new = text(new_client.get(new["Location"])).replace("frank@", "X@")
+    sent_taken = text(taken_client.get(taken["Location"])).replace("alice@", "X@")
+    assert without_tokens(sent_new) == without_tokens(sent_taken)
+    # Nothing is made for either yet, and alice's account is untouched.
+    assert User.objects.count() == 5
+    assert User.objects.get(email="alice@example.test").password == alices_password
+    assert PendingSignUp.objects.filter(email="frank@example.test").count() == 1
+    assert not PendingSignUp.objects.filter(email="alice@example.test").exists()
+    # Each address gets one email: the link for frank, a note for alice.
+    assert "/account/sign-up/" in OutboxEmail.objects.get(to="frank@example.test").body
     email = OutboxEmail.objects.get(to="alice@example.test")
     assert "tried to make a new Tending account" in email.body
+    assert "/account/sign-up/" not in email.body
     # Trying again within the hour doesn't flood her inbox.
     Client().post(SIGN_UP, sign_up_data("alice@example.test"))
     assert OutboxEmail.objects.filter(to="alice@example.test").count() == 1
 
 
-def test_a_sign_up_that_loses_the_race_for_an_email_gets_the_same_calm_answer(
-    cast: Cast, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The race, made deterministic: the "is it taken?" look says no, the insert then meets
-    # the unique index (as the losers of six sign-ups at once do).
-    monkeypatch.setattr(services, "_email_taken", lambda email: False)
-    client = Client(raise_request_exception=True)
-    response = client.post(SIGN_UP, sign_up_data("alice@example.test"))
+def test_the_emailed_link_and_the_same_password_make_the_account(cast: Cast) -> None:
+    client = Client()
+    client.post(SIGN_UP, {**sign_up_data("frank@example.test"), "next": "/couple/"})
+    link = confirm_link("frank@example.test")
+    page = text(client.get(link))
+    assert "frank@example.test" in page
 
-    assert response.status_code == 302
-    assert response["Location"].startswith("/account/recovery-code/")
-    assert User.objects.filter(email="alice@example.test").count() == 1
+    wrong = client.post(link, {"password": "not what I chose"})
+    assert services.CONFIRM_WRONG_PASSWORD in form_errors(wrong)
+    assert not User.objects.filter(email="frank@example.test").exists()
+    assert client.post(link, {}).status_code == 200
+
+    done = client.post(link, {"password": NEW_PASSWORD})
+    assert done.status_code == 302
+    # The recovery code first, then the safety check offered, then where sign-up began.
+    assert done["Location"].startswith("/account/recovery-code/")
+    assert "safety-check" in done["Location"] and "couple" in done["Location"]
+    frank = User.objects.get(email="frank@example.test")
+    assert frank.display_name == "Frank" and frank.check_password(NEW_PASSWORD)
+    assert is_signed_in(client)
+    # The link works once.
+    assert Client().get(link).status_code == 410
+    assert not PendingSignUp.objects.exists()
+
+
+def test_a_link_without_a_waiting_sign_up_or_too_old_cant_be_used(cast: Cast) -> None:
+    Client().post(SIGN_UP, sign_up_data("frank@example.test"))
+    link = confirm_link("frank@example.test")
+    assert Client().get("/account/sign-up/not-a-real-token/").status_code == 410
+    with time_machine.travel(timezone.now() + timedelta(days=services.PENDING_DAYS, hours=1)):
+        late = Client().get(link)
+    assert late.status_code == 410 and "This link can't be used" in text(late)
+
+
+def test_a_second_link_for_an_address_that_got_an_account_meanwhile_is_calm(
+    cast: Cast,
+) -> None:
+    first, second = Client(), Client()
+    first.post(SIGN_UP, sign_up_data("same@example.test"))
+    link_one = confirm_link("same@example.test")
+    second.post(SIGN_UP, sign_up_data("same@example.test"))
+    link_two = confirm_link("same@example.test")
+    assert link_one != link_two
+
+    assert first.post(link_two, {"password": NEW_PASSWORD}).status_code == 302
+    # Every waiting sign-up for the address went with the account.
+    assert second.get(link_one).status_code == 410
+    assert User.objects.filter(email="same@example.test").count() == 1
+
+
+def test_a_confirm_that_loses_the_race_for_an_email_gets_a_calm_answer(cast: Cast) -> None:
+    # The race, made deterministic: the account appears between the link and the insert.
+    client = Client(raise_request_exception=True)
+    client.post(SIGN_UP, sign_up_data("frank@example.test"))
+    link = confirm_link("frank@example.test")
+    PendingSignUp.objects.create(
+        email="frank@example.test", display_name="x", password="!", token_hash="keep-me"
+    )
+    make_user("Frank")  # frank@example.test, by another link, first
+
+    response = client.post(link, {"password": NEW_PASSWORD})
+
+    assert response.status_code == 200
+    assert services.CONFIRM_TAKEN in form_errors(response)
+    assert User.objects.filter(email="frank@example.test").count() == 1
     assert not is_signed_in(client)
-    assert OutboxEmail.objects.filter(to="alice@example.test").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_six_sign_ups_at_once_with_one_new_email_make_one_account_and_no_error() -> None:
+def test_six_confirms_at_once_with_one_new_email_make_one_account_and_no_error() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs writers one at a time; the race needs PostgreSQL")
+    links = []
+    for _ in range(6):
+        Client().post(SIGN_UP, sign_up_data("same@example.test"))
+        links.append(confirm_link("same@example.test"))
     barrier = threading.Barrier(6)
     statuses: list[int] = []
 
-    def attempt() -> None:
+    def attempt(link: str) -> None:
         client = Client()
         barrier.wait()
         try:
-            statuses.append(client.post(SIGN_UP, sign_up_data("same@example.test")).status_code)
+            statuses.append(client.post(link, {"password": NEW_PASSWORD}).status_code)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=attempt) for _ in range(6)]
+    threads = [threading.Thread(target=attempt, args=(link,)) for link in links]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
-    assert statuses == [302] * 6
+    assert sorted(statuses)[-1] == 302 and set(statuses) <= {200, 302, 410}
     assert User.objects.filter(email="same@example.test").count() == 1
 
 
@@ -318,7 +401,8 @@ def shown_code(client: Client, location: str) -> str:
 
 def test_a_recovery_code_works_once_and_its_replacement_is_shown_once(cast: Cast) -> None:
     signer = Client()
-    made = signer.post(SIGN_UP, sign_up_data("gina@example.test"))
+    signer.post(SIGN_UP, sign_up_data("gina@example.test"))
+    made = signer.post(confirm_link("gina@example.test"), {"password": NEW_PASSWORD})
     first_code = shown_code(signer, made["Location"])
 
     used = Client()

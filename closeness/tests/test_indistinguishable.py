@@ -576,7 +576,14 @@ def every_plain_page() -> list[tuple[str, str]]:
         "on_date": (NOW - timedelta(days=1)).date(),
         "day": (NOW - timedelta(days=1)).date(),
     }
-    skip = {"accounts:sign_out", "accounts:sign_out_everywhere", "couples:leave"}
+    # Pages that end the session on GET (quick exit, the idle lock) would sign bob out mid-sweep.
+    skip = {
+        "accounts:sign_out",
+        "accounts:sign_out_everywhere",
+        "couples:leave",
+        "safety:quick_exit",
+        "accounts:lock",
+    }
     found: list[tuple[str, str]] = []
 
     def walk(patterns: list[Any], namespace: str) -> None:

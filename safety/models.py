@@ -1,0 +1,26 @@
+"""The private safety check. Only ever its author's: never shared, shown, counted or exported."""
+
+from __future__ import annotations
+
+from privacy.entries import EncryptedField, Entry
+
+
+class SafetyCheck(Entry):
+    """One time a person answered the safety check, alone.
+
+    The answers are one encrypted field under the person's own data key, never the couple
+    key: no code path can hand them to the partner. The row's existence and time are clear
+    like any entry's, but only the author's own pages read them (`visible_to` and
+    `SEALED_FROM_PARTNER`), and the export leaves the kind out (`IN_EXPORT`): an export file
+    often lands on a shared device, where these answers are the last thing to be found.
+    """
+
+    answers = EncryptedField()  # {question key: answer}
+
+    SHAREABLE = False
+    SEALED_FROM_PARTNER = True
+    IN_EXPORT = False
+
+    class Meta:
+        ordering = ("created_at",)
+        verbose_name = "safety check"
