@@ -7,12 +7,14 @@ On one of their quiet dates nothing is celebrated and nothing nudges.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
+from django.utils.crypto import salted_hmac
 
 from accounts.models import User
 from agreements import services as agreements
@@ -64,6 +66,12 @@ KINDS: dict[str, Kind] = {
         "Ten notes of appreciation",
         "Between you, ten moments noticed and written down, kept for the harder days.",
         shared=True,
+    ),
+    "a-season": Kind(
+        "A season of keeping your word",
+        "For three months, one of your commitments was kept more often than not. "
+        "That steadiness is what trust is built from.",
+        shared=False,
     ),
     "a-year": Kind(
         "A year since you started here",
@@ -142,9 +150,16 @@ DETECTORS: dict[str, Callable[[User, CoupleSpace], date | None]] = {
 }
 
 
-def notice(user: User, today: date | None = None) -> MilestonePreference:
+def _a_season(ring: Keyring) -> bool:
+    return commitments.kept_more_often_than_not(ring)
+
+
+def notice(
+    user: User, today: date | None = None, ring: Keyring | None = None
+) -> MilestonePreference:
     """Looks for milestones newly reached (and a return after a long gap), at most once a
-    local day per person. Cheap to call on every Today visit."""
+    local day per person. Cheap to call on every Today visit. A season of keeping needs the
+    person's keys (how each day went is encrypted), so it is looked for only with `ring`."""
     today = today or commitments.local_today(user)
     pref = _preference(user)
     if pref.checked_on == today:
@@ -172,6 +187,11 @@ def notice(user: User, today: date | None = None) -> MilestonePreference:
                     )
             except IntegrityError:  # the partner's visit noticed it a moment ago
                 pass
+        if ring is not None and "a-season" not in known and _a_season(ring):
+            with suppress(IntegrityError), transaction.atomic():
+                Reached.objects.create(
+                    key="a-season", reached_on=today, noticed_on=today, user=user
+                )
     last = checkins.last_checkin_before(user, today)
     if last is not None and today - last >= GAP and pref.welcomed_on is None:
         pref.welcomed_on = today
@@ -219,6 +239,28 @@ def all_reached(user: User) -> list[Milestone]:
 # -- quiet dates ---------------------------------------------------------------------------
 
 
+def _quiet_mark(user_id: int, month_day: str) -> str:
+    return salted_hmac("milestones.quiet", f"{user_id}:{month_day}", algorithm="sha256").hexdigest()
+
+
+def _sync_marks(ring: Keyring, days: set[str], pref: MilestonePreference | None = None) -> None:
+    """Keep the worker's keyless view of this person's quiet dates in step with the dates."""
+    pref = pref or _preference(ring.user)
+    marks = ",".join(sorted(_quiet_mark(ring.user.pk, d) for d in days))
+    if pref.quiet_marks != marks:
+        pref.quiet_marks = marks
+        pref.save(update_fields=["quiet_marks"])
+
+
+def is_quiet_for(user: User, day: date) -> bool:
+    """Without anyone's keys (the reminder worker): is `day` one of this person's quiet
+    dates? Their reminder email and push wait for another day."""
+    marks = (
+        MilestonePreference.objects.filter(user=user).values_list("quiet_marks", flat=True).first()
+    )
+    return bool(marks) and _quiet_mark(user.pk, day.strftime("%m-%d")) in marks.split(",")
+
+
 def add_quiet_date(ring: Keyring, day: date, note: str = "") -> QuietDate:
     cleaned = (note or "").strip()
     if len(cleaned) > NOTE_MAX:
@@ -232,6 +274,7 @@ def add_quiet_date(ring: Keyring, day: date, note: str = "") -> QuietDate:
     quiet = QuietDate(author=ring.user)
     entries.encrypt_into(quiet, ring, {"month_day": month_day, "note": cleaned or None})
     quiet.save()
+    _sync_marks(ring, quiet_days(ring))
     return quiet
 
 
@@ -250,8 +293,9 @@ def is_quiet(ring: Keyring, day: date) -> bool:
     return day.strftime("%m-%d") in quiet_days(ring)
 
 
-def remove_quiet_date(quiet: QuietDate) -> None:
+def remove_quiet_date(ring: Keyring, quiet: QuietDate) -> None:
     quiet.delete()
+    _sync_marks(ring, quiet_days(ring))
 
 
 # -- Today ---------------------------------------------------------------------------------
@@ -263,12 +307,29 @@ class TodayCard:
     welcome_back: bool
 
 
+def today_for(ring: Keyring, couple_id: int | None) -> tuple[bool, TodayCard | None]:
+    """Whether today is one of this person's quiet dates, and what Today marks for them.
+    Also brings the worker's quiet marks up to date (dates kept before the marks existed)."""
+    today = commitments.local_today(ring.user)
+    days = quiet_days(ring)
+    quiet = today.strftime("%m-%d") in days
+    pref = notice(ring.user, today, ring)
+    _sync_marks(ring, days, pref)
+    return quiet, _card(ring, couple_id, pref, today, quiet=quiet)
+
+
 def today_card(ring: Keyring, couple_id: int | None, *, quiet: bool) -> TodayCard | None:
     """What Today marks for this person: fresh milestones and a welcome back, unless they
     turned milestones off or today is one of their quiet dates."""
     user = ring.user
     today = commitments.local_today(user)
-    pref = notice(user, today)
+    return _card(ring, couple_id, notice(user, today, ring), today, quiet=quiet)
+
+
+def _card(
+    ring: Keyring, couple_id: int | None, pref: MilestonePreference, today: date, *, quiet: bool
+) -> TodayCard | None:
+    user = ring.user
     if quiet or not pref.on:
         return None
     fresh = [m for m in _mine(user, couple_id) if m.noticed_on > today - SHOWN_FOR]

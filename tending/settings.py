@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "questions",
     "milestones",
     "rituals",
+    "projects",
     "safety",
     "outbox",
     "today",
