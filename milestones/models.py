@@ -30,6 +30,9 @@ class MilestonePreference(models.Model):
     # which holds no one's keys, can hold back nudges on them. A database copy alone can't
     # tell which days they are. Rewritten whenever the person's own keys are at hand.
     quiet_marks = models.TextField(blank=True, default="")
+    # Until this day a milestone noticed lately may show on Today; before looking for one,
+    # Today checks this, so the usual day (nothing fresh) costs no query for milestones.
+    shown_until = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Milestone preference of {self.user_id}"

@@ -23,7 +23,7 @@ from checkins import services as checkins
 from commitments import services as commitments
 from conversations import services as conversations
 from couples import services as couples
-from couples.models import CoupleSpace
+from couples.models import CoupleSpace, Membership
 from milestones.models import NOTE_MAX, MilestonePreference, QuietDate, Reached
 from privacy import entries
 from privacy.keyring import Keyring
@@ -154,6 +154,23 @@ def _a_season(ring: Keyring) -> bool:
     return commitments.kept_more_often_than_not(ring)
 
 
+def _show_for(pref: MilestonePreference, couple_id: int | None, today: date) -> None:
+    """A milestone was just noticed: Today looks for it this week (both partners' Today,
+    for a shared one)."""
+    until = today + SHOWN_FOR
+    pref.shown_until = until
+    pref.save(update_fields=["shown_until"])
+    if couple_id is not None:
+        members = list(
+            Membership.objects.current()
+            .filter(couple_id=couple_id)
+            .values_list("user_id", flat=True)
+        )
+        for member in members:
+            MilestonePreference.objects.get_or_create(user_id=member)
+        MilestonePreference.objects.filter(user_id__in=members).update(shown_until=until)
+
+
 def notice(
     user: User, today: date | None = None, ring: Keyring | None = None
 ) -> MilestonePreference:
@@ -186,12 +203,14 @@ def notice(
                         key=key, reached_on=reached_on, noticed_on=today, **owner
                     )
             except IntegrityError:  # the partner's visit noticed it a moment ago
-                pass
+                continue
+            _show_for(pref, membership.couple_id if kind.shared else None, today)
         if ring is not None and "a-season" not in known and _a_season(ring):
             with suppress(IntegrityError), transaction.atomic():
                 Reached.objects.create(
                     key="a-season", reached_on=today, noticed_on=today, user=user
                 )
+                _show_for(pref, None, today)
     last = checkins.last_checkin_before(user, today)
     if last is not None and today - last >= GAP and pref.welcomed_on is None:
         pref.welcomed_on = today
@@ -332,6 +351,9 @@ def _card(
     user = ring.user
     if quiet or not pref.on:
         return None
+    welcome = pref.welcomed_on == today
+    if not welcome and (pref.shown_until is None or pref.shown_until <= today):
+        return None  # nothing noticed this past week: no need to look
     fresh = [m for m in _mine(user, couple_id) if m.noticed_on > today - SHOWN_FOR]
     welcome = pref.welcomed_on == today
     if not fresh and not welcome:
