@@ -277,7 +277,9 @@ def is_quiet_for(user: User, day: date) -> bool:
     marks = (
         MilestonePreference.objects.filter(user=user).values_list("quiet_marks", flat=True).first()
     )
-    return bool(marks) and _quiet_mark(user.pk, day.strftime("%m-%d")) in marks.split(",")
+    if not marks:
+        return False
+    return _quiet_mark(user.pk, day.strftime("%m-%d")) in marks.split(",")
 
 
 def add_quiet_date(ring: Keyring, day: date, note: str = "") -> QuietDate:

@@ -73,7 +73,8 @@ class HeadingForm(forms.Form):
         label="Where we're heading",
         max_length=HEADING_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="A few lines about the life you'd like to build from here. It holds once you both accept it.",
+        help_text="A few lines about the life you'd like to build from here. "
+        "It holds once you both accept it.",
         error_messages={
             "required": "Please write a few words about where you're heading.",
             **_too_long(HEADING_MAX),

@@ -271,8 +271,8 @@ def heading(ring: Keyring) -> Heading:
         return Heading(None, "", None, "", [])
     versions = agreements.reveal_versions(ring, agreements.history(found))
     by_id = {v.pk: v for v in versions}
-    current = by_id.get(found.current_id)
-    pending = by_id.get(found.pending_id)
+    current = by_id.get(found.current_id) if found.current_id else None
+    pending = by_id.get(found.pending_id) if found.pending_id else None
     return Heading(
         found,
         str(current.plain.get("text") or "") if current else "",

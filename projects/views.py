@@ -98,8 +98,8 @@ def add_step(request: HtmxHttpRequest, project_id: UUID) -> HttpResponse:
 
 
 @require_POST
-def tick(request: HtmxHttpRequest, step_id: UUID) -> HttpResponse:
-    step = visible_or_404(Step, signed_in_user(request), step_id)
+def tick(request: HtmxHttpRequest, project_step_id: UUID) -> HttpResponse:
+    step = visible_or_404(Step, signed_in_user(request), project_step_id)
     done = request.POST.get("done") != "no"
     try:
         changed = services.tick(keyring_for(request), step, done)

@@ -676,7 +676,7 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
             partner_may_change=True,
         ),
     ),
-    "step_id": (
+    "project_step_id": (
         ObjectFactory(
             make=make_project_step,
             unknown=uuid.uuid4,

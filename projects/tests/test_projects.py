@@ -64,6 +64,7 @@ def test_bob_ticks_a_step_and_they_finish_it_done_together(cast: Cast) -> None:
     dated.refresh_from_db()
     assert dated.done_at is not None and dated.done_by_id == cast.bob.user.pk
     # The step's day is kept on the calendar, ahead of time.
+    assert dated.commitment_id is not None
     assert Outcome.objects.filter(commitment_id=dated.commitment_id).count() == 1
     # A second submit changes nothing.
     assert cast.bob.client.post(tick).status_code == 302

@@ -76,6 +76,11 @@ def test_a_project_done_together_and_where_we_are_heading(new_context: NewContex
         expect(page.locator(".occ.kind-project").filter(has_text="Borrow a tent")).to_have_count(
             1 if second.month == first.month else 0
         )
+    # On a phone the days still to come are folded: open them and see the step.
+    folded = alice.locator("summary", has_text="Still to come")
+    if folded.count():
+        folded.click()
+    expect(alice.locator(".occ.kind-project").filter(has_text="Book the cabin")).to_be_visible()
     screenshot(alice, "issue15-project-calendar")
 
     # 4. Alice says it's done together; Bob sees it so.
