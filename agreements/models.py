@@ -29,6 +29,8 @@ class Kind(models.TextChoices):
     TRANSPARENCY = "transparency", "Transparency"
     BOUNDARY = "boundary", "Boundary"
     OTHER = "other", "Something else"
+    # The couple's shared picture of the future, on its own page (projects.views.heading).
+    HEADING = "heading", "Where we're heading"
 
 
 class Area(models.TextChoices):

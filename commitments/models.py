@@ -25,6 +25,8 @@ class Kind(models.TextChoices):
     REVIEW = "review", "Monthly review"
     PROMISE = "promise", "Commitment"
     RITUAL = "ritual", "Ritual"
+    # A dated step of a project the two of them share (projects.services), kept by either.
+    PROJECT = "project", "Project step"
 
 
 class Cadence(models.TextChoices):

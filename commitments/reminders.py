@@ -28,6 +28,7 @@ from accounts.models import User
 from commitments.models import Kind, ReminderSetting, Status
 from commitments.occurrences import falls_on
 from commitments.services import visible_commitments
+from milestones import services as milestones
 from outbox import services as outbox
 from push import services as push
 
@@ -42,6 +43,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     Kind.REVIEW: ("monthly review", "monthly reviews"),
     Kind.PROMISE: ("commitment", "commitments"),
     Kind.RITUAL: ("ritual", "rituals"),
+    Kind.PROJECT: ("project step", "project steps"),
 }
 
 
@@ -200,7 +202,8 @@ def plan(due: Due) -> bool:
     user = due.setting.user
     counts = today_counts(user, due.local_date)
     made = False
-    if counts:
+    # On one of this person's quiet dates nothing nudges: no email, no push (issue 15).
+    if counts and not milestones.is_quiet_for(user, due.local_date):
         subject, body = message(counts)
         _, made = outbox.enqueue(
             to=user.email,

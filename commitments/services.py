@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -192,6 +192,72 @@ def ritual_statuses(user: User, commitment_ids: Iterable[Any]) -> dict[Any, str]
         .filter(pk__in=list(commitment_ids), kind=Kind.RITUAL)
         .values_list("pk", "status")
     )
+
+
+# -- project steps (projects.services) -------------------------------------------------------
+
+
+def plan_project_step(ring: Keyring, *, title: str, on: date) -> Commitment:
+    """A dated step of a project both share: a joint one-time commitment of its own kind, so
+    it shows on both calendars in its own colour and either may keep it."""
+    return create_commitment(
+        ring, title=title, rule=Rule(Cadence.ONCE), starts_on=on, kind=Kind.PROJECT, joint=True
+    )
+
+
+def _project_step(user: User, commitment_id: Any) -> Commitment | None:
+    found: Commitment | None = (
+        Commitment.objects.visible_to(user)
+        .filter(pk=commitment_id, kind=Kind.PROJECT, joint=True)
+        .prefetch_related("schedules")
+        .first()
+    )
+    return found
+
+
+@transaction.atomic
+def mark_project_step(ring: Keyring, commitment_id: Any, done: bool) -> None:
+    """A step ticked off (its day kept, even ahead of time) or unticked (its mark removed)."""
+    step = _project_step(ring.user, commitment_id)
+    if step is None or step.status != Status.ACTIVE:
+        return
+    if done:
+        record_outcome(ring, step, step.starts_on, Result.KEPT, ahead_ok=True)
+    else:
+        Outcome.objects.filter(commitment=step, on_date=step.starts_on).delete()
+
+
+def end_project_steps(user: User, commitment_ids: Iterable[Any]) -> None:
+    """Steps left unticked when a project is done together leave the calendar quietly."""
+    Commitment.objects.visible_to(user).filter(
+        pk__in=list(commitment_ids), kind=Kind.PROJECT, joint=True
+    ).update(status=Status.RETIRED, updated_at=timezone.now())
+
+
+# -- a season of keeping (milestones.services) ------------------------------------------------
+
+SEASON = timedelta(days=91)
+
+
+def kept_more_often_than_not(ring: Keyring, season: timedelta = SEASON) -> bool:
+    """Whether a commitment this person keeps (their own, or a joint one), begun at least a
+    season ago, was kept on more than half of its days over that season (today aside)."""
+    user = ring.user
+    yesterday = local_today(user) - timedelta(days=1)
+    since = yesterday - season + timedelta(days=1)
+    theirs = list(
+        visible_commitments(user)
+        .filter(Q(author_id=user.pk) | Q(joint=True), status=Status.ACTIVE, starts_on__lte=since)
+        .exclude(kind=Kind.PROJECT)
+    )
+    if not theirs:
+        return False
+    tally: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
+    for occasion in occasions(user, (since, yesterday), commitments=theirs, ring=ring):
+        counts = tally[occasion.commitment.pk]
+        counts[0] += 1
+        counts[1] += occasion.state == "kept"
+    return any(kept * 2 > due for due, kept in tally.values())
 
 
 @contextmanager

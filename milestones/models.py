@@ -26,6 +26,13 @@ class MilestonePreference(models.Model):
     checked_on = models.DateField(null=True, blank=True)
     # The day this person came back after a long gap: Today says "welcome back" that day.
     welcomed_on = models.DateField(null=True, blank=True)
+    # Keyed hashes (server secret) of this person's quiet dates, so the reminder worker,
+    # which holds no one's keys, can hold back nudges on them. A database copy alone can't
+    # tell which days they are. Rewritten whenever the person's own keys are at hand.
+    quiet_marks = models.TextField(blank=True, default="")
+    # Until this day a milestone noticed lately may show on Today; before looking for one,
+    # Today checks this, so the usual day (nothing fresh) costs no query for milestones.
+    shown_until = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Milestone preference of {self.user_id}"

@@ -7,12 +7,14 @@ On one of their quiet dates nothing is celebrated and nothing nudges.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Min, Q
+from django.utils.crypto import salted_hmac
 
 from accounts.models import User
 from agreements import services as agreements
@@ -21,7 +23,7 @@ from checkins import services as checkins
 from commitments import services as commitments
 from conversations import services as conversations
 from couples import services as couples
-from couples.models import CoupleSpace
+from couples.models import CoupleSpace, Membership
 from milestones.models import NOTE_MAX, MilestonePreference, QuietDate, Reached
 from privacy import entries
 from privacy.keyring import Keyring
@@ -64,6 +66,12 @@ KINDS: dict[str, Kind] = {
         "Ten notes of appreciation",
         "Between you, ten moments noticed and written down, kept for the harder days.",
         shared=True,
+    ),
+    "a-season": Kind(
+        "A season of keeping your word",
+        "For three months, one of your commitments was kept more often than not. "
+        "That steadiness is what trust is built from.",
+        shared=False,
     ),
     "a-year": Kind(
         "A year since you started here",
@@ -142,9 +150,33 @@ DETECTORS: dict[str, Callable[[User, CoupleSpace], date | None]] = {
 }
 
 
-def notice(user: User, today: date | None = None) -> MilestonePreference:
+def _a_season(ring: Keyring) -> bool:
+    return commitments.kept_more_often_than_not(ring)
+
+
+def _show_for(pref: MilestonePreference, couple_id: int | None, today: date) -> None:
+    """A milestone was just noticed: Today looks for it this week (both partners' Today,
+    for a shared one)."""
+    until = today + SHOWN_FOR
+    pref.shown_until = until
+    pref.save(update_fields=["shown_until"])
+    if couple_id is not None:
+        members = list(
+            Membership.objects.current()
+            .filter(couple_id=couple_id)
+            .values_list("user_id", flat=True)
+        )
+        for member in members:
+            MilestonePreference.objects.get_or_create(user_id=member)
+        MilestonePreference.objects.filter(user_id__in=members).update(shown_until=until)
+
+
+def notice(
+    user: User, today: date | None = None, ring: Keyring | None = None
+) -> MilestonePreference:
     """Looks for milestones newly reached (and a return after a long gap), at most once a
-    local day per person. Cheap to call on every Today visit."""
+    local day per person. Cheap to call on every Today visit. A season of keeping needs the
+    person's keys (how each day went is encrypted), so it is looked for only with `ring`."""
     today = today or commitments.local_today(user)
     pref = _preference(user)
     if pref.checked_on == today:
@@ -171,7 +203,14 @@ def notice(user: User, today: date | None = None) -> MilestonePreference:
                         key=key, reached_on=reached_on, noticed_on=today, **owner
                     )
             except IntegrityError:  # the partner's visit noticed it a moment ago
-                pass
+                continue
+            _show_for(pref, membership.couple_id if kind.shared else None, today)
+        if ring is not None and "a-season" not in known and _a_season(ring):
+            with suppress(IntegrityError), transaction.atomic():
+                Reached.objects.create(
+                    key="a-season", reached_on=today, noticed_on=today, user=user
+                )
+                _show_for(pref, None, today)
     last = checkins.last_checkin_before(user, today)
     if last is not None and today - last >= GAP and pref.welcomed_on is None:
         pref.welcomed_on = today
@@ -219,6 +258,30 @@ def all_reached(user: User) -> list[Milestone]:
 # -- quiet dates ---------------------------------------------------------------------------
 
 
+def _quiet_mark(user_id: int, month_day: str) -> str:
+    return salted_hmac("milestones.quiet", f"{user_id}:{month_day}", algorithm="sha256").hexdigest()
+
+
+def _sync_marks(ring: Keyring, days: set[str], pref: MilestonePreference | None = None) -> None:
+    """Keep the worker's keyless view of this person's quiet dates in step with the dates."""
+    pref = pref or _preference(ring.user)
+    marks = ",".join(sorted(_quiet_mark(ring.user.pk, d) for d in days))
+    if pref.quiet_marks != marks:
+        pref.quiet_marks = marks
+        pref.save(update_fields=["quiet_marks"])
+
+
+def is_quiet_for(user: User, day: date) -> bool:
+    """Without anyone's keys (the reminder worker): is `day` one of this person's quiet
+    dates? Their reminder email and push wait for another day."""
+    marks = (
+        MilestonePreference.objects.filter(user=user).values_list("quiet_marks", flat=True).first()
+    )
+    if not marks:
+        return False
+    return _quiet_mark(user.pk, day.strftime("%m-%d")) in marks.split(",")
+
+
 def add_quiet_date(ring: Keyring, day: date, note: str = "") -> QuietDate:
     cleaned = (note or "").strip()
     if len(cleaned) > NOTE_MAX:
@@ -232,6 +295,7 @@ def add_quiet_date(ring: Keyring, day: date, note: str = "") -> QuietDate:
     quiet = QuietDate(author=ring.user)
     entries.encrypt_into(quiet, ring, {"month_day": month_day, "note": cleaned or None})
     quiet.save()
+    _sync_marks(ring, quiet_days(ring))
     return quiet
 
 
@@ -250,8 +314,9 @@ def is_quiet(ring: Keyring, day: date) -> bool:
     return day.strftime("%m-%d") in quiet_days(ring)
 
 
-def remove_quiet_date(quiet: QuietDate) -> None:
+def remove_quiet_date(ring: Keyring, quiet: QuietDate) -> None:
     quiet.delete()
+    _sync_marks(ring, quiet_days(ring))
 
 
 # -- Today ---------------------------------------------------------------------------------
@@ -263,14 +328,34 @@ class TodayCard:
     welcome_back: bool
 
 
+def today_for(ring: Keyring, couple_id: int | None) -> tuple[bool, TodayCard | None]:
+    """Whether today is one of this person's quiet dates, and what Today marks for them.
+    Also brings the worker's quiet marks up to date (dates kept before the marks existed)."""
+    today = commitments.local_today(ring.user)
+    days = quiet_days(ring)
+    quiet = today.strftime("%m-%d") in days
+    pref = notice(ring.user, today, ring)
+    _sync_marks(ring, days, pref)
+    return quiet, _card(ring, couple_id, pref, today, quiet=quiet)
+
+
 def today_card(ring: Keyring, couple_id: int | None, *, quiet: bool) -> TodayCard | None:
     """What Today marks for this person: fresh milestones and a welcome back, unless they
     turned milestones off or today is one of their quiet dates."""
     user = ring.user
     today = commitments.local_today(user)
-    pref = notice(user, today)
+    return _card(ring, couple_id, notice(user, today, ring), today, quiet=quiet)
+
+
+def _card(
+    ring: Keyring, couple_id: int | None, pref: MilestonePreference, today: date, *, quiet: bool
+) -> TodayCard | None:
+    user = ring.user
     if quiet or not pref.on:
         return None
+    welcome = pref.welcomed_on == today
+    if not welcome and (pref.shown_until is None or pref.shown_until <= today):
+        return None  # nothing noticed this past week: no need to look
     fresh = [m for m in _mine(user, couple_id) if m.noticed_on > today - SHOWN_FOR]
     welcome = pref.welcomed_on == today
     if not fresh and not welcome:

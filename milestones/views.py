@@ -18,7 +18,7 @@ from tending.http import HtmxHttpRequest, signed_in_user
 def _page(request: HtmxHttpRequest, form: QuietDateForm, status: int = 200) -> HttpResponse:
     user = signed_in_user(request)
     ring = keyring_for(request)
-    services.notice(user)
+    services.notice(user, ring=ring)
     context = {
         "reached": services.all_reached(user),
         "on": services.is_on(user),
@@ -63,6 +63,6 @@ def add_quiet(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def remove_quiet(request: HtmxHttpRequest, quiet_id: UUID) -> HttpResponse:
     quiet = own_or_404(QuietDate, signed_in_user(request), quiet_id)
-    services.remove_quiet_date(quiet)
+    services.remove_quiet_date(keyring_for(request), quiet)
     messages.info(request, "Removed.")
     return redirect("milestones:index")

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "questions",
     "milestones",
     "rituals",
+    "projects",
     "safety",
     "outbox",
     "today",

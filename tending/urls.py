@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("questions.urls")),
     path("", include("milestones.urls")),
     path("", include("rituals.urls")),
+    path("", include("projects.urls")),
     path("", include("safety.urls")),
 ]
 

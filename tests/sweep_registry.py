@@ -106,6 +106,7 @@ from milestones import services as milestones
 from notes import services as notes
 from privacy import entries
 from privacy.keyring import PasswordKeyring
+from projects import services as projects
 from push import services as push
 from questions import services as questions
 from rituals import services as rituals
@@ -501,6 +502,22 @@ def make_ritual(making: Making) -> object:
     return rituals.propose(ring, title=SHARED_WORDS, weekday=6).pk
 
 
+def _a_project(making: Making) -> projects.Project:
+    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    soon = timezone.localdate() + timedelta(days=2)
+    return projects.start(ring, title=SHARED_WORDS, steps=[projects.NewStep("sweep: a step", soon)])
+
+
+def make_project(making: Making) -> object:
+    """A project the owner started: it belongs to both, so either adds, ticks and finishes."""
+    return _a_project(making).pk
+
+
+def make_project_step(making: Making) -> object:
+    """A step of the owner's project: either partner ticks it off."""
+    return _a_project(making).steps.get().pk
+
+
 # Kwargs that name no object: any persona may ask for any value (see the docstring).
 PARAMETERS: Mapping[str, Callable[[], object]] = {
     "year": lambda: timezone.localdate().year,
@@ -700,6 +717,24 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
         ),
     ),
     "quiet_id": (ObjectFactory(make=make_quiet_date, unknown=uuid.uuid4),),
+    # A project belongs to both from the start: either adds a step, ticks one, finishes it.
+    "project_id": (
+        ObjectFactory(
+            make=make_project,
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            shown_text=SHARED_WORDS,
+            partner_may_change=True,
+        ),
+    ),
+    "project_step_id": (
+        ObjectFactory(
+            make=make_project_step,
+            unknown=uuid.uuid4,
+            visibility=Visibility.SHARED,
+            partner_may_change=True,
+        ),
+    ),
     "ritual_id": (
         ObjectFactory(
             make=make_ritual,

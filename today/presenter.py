@@ -32,6 +32,7 @@ from milestones import services as milestones
 from notes import services as notes
 from privacy import entries
 from privacy.keyring import Keyring
+from projects import services as projects
 from questions import services as questions
 
 FIRST_WEEK = timedelta(days=7)
@@ -172,16 +173,12 @@ def _closeness_practices(
 ) -> dict[str, Any]:
     """Today cards of the rituals, appreciation and milestones apps, each from its own small
     service function. On one of this person's quiet dates nothing is celebrated or nudged."""
-    quiet = milestones.is_quiet(ring, commitments.local_today(ring.user))
-    cards: dict[str, Any] = {
-        "quiet_day": quiet,
-        "milestones": milestones.today_card(
-            ring, membership.couple_id if membership else None, quiet=quiet
-        ),
-    }
+    quiet, card = milestones.today_for(ring, membership.couple_id if membership else None)
+    cards: dict[str, Any] = {"quiet_day": quiet, "milestones": card}
     if membership is None or partner is None or membership.couple.ended_at:
         return cards
     return cards | {
         "appreciations_waiting": appreciations.waiting_for(ring),
         "our_question": questions.today_card(ring, membership, partner),
+        "project_due": projects.due_soon(ring),
     }

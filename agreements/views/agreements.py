@@ -293,7 +293,10 @@ def index(request: HtmxHttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     pair = _pair(user)
     ring = keyring_for(request)
-    found = services.reveal_agreements(ring, services.visible_agreements(user))
+    # Where we're heading has its own page (projects); the agreements list leaves it out.
+    found = services.reveal_agreements(
+        ring, services.visible_agreements(user).exclude(kind=Kind.HEADING)
+    )
     never_agreed = services.reveal_versions(ring, services.last_proposals(user, found))
     last = {version.agreement_id: version for version in never_agreed}
     grouped: dict[str, list[Item]] = {key: [] for key, _ in (*SECTIONS, ("ended", ""))}
@@ -356,7 +359,7 @@ def new(request: HtmxHttpRequest) -> HttpResponse:
     kind = (request.POST.get("kind") if posted else None) or request.GET.get("kind", "")
     if not kind and not posted:
         return _render_new(request, pair)
-    if kind not in Kind.values:
+    if kind not in Kind.values or kind == Kind.HEADING:
         return _render_new(request, pair, problem=NO_SUCH_KIND, status=400)
     if not posted:
         # Unpaired, the page says agreements are made by two instead of showing the form.

@@ -145,6 +145,16 @@ def _an_appreciation(ring: PasswordKeyring) -> Any:
     return note
 
 
+def _a_project(ring: PasswordKeyring) -> Any:
+    """A parent row for a project's step (canaried on its own too)."""
+    from projects.models import Project
+
+    project = Project(author=ring.user)
+    entries.encrypt_into(project, ring, {"title": "a parent"})
+    project.save()
+    return project
+
+
 _rounds_back = itertools.count(400)
 
 
@@ -188,6 +198,7 @@ REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
     "appreciations.AppreciationAnswer": {"appreciation": _an_appreciation},
     "questions.Round": {"starts_on": _a_round_day},
     "questions.Answer": {"round": _a_round},
+    "projects.Step": {"project": _a_project},
 }
 
 HOW_TO_DECLARE = (
