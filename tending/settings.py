@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "questions",
     "milestones",
     "rituals",
+    "measures",
+    "insight",
     "safety",
     "outbox",
     "today",

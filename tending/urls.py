@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("questions.urls")),
     path("", include("milestones.urls")),
     path("", include("rituals.urls")),
+    path("", include("measures.urls")),
+    path("", include("insight.urls")),
     path("", include("safety.urls")),
 ]
 
