@@ -88,12 +88,8 @@ def partner_guide(ring: Keyring, partner: User | None) -> list[ShownPart]:
     """The parts the partner shares now, in the guide's order. Only through the reading rule."""
     if partner is None:
         return []
-    parts = GuidePart.objects.visible_to(ring.user).filter(
-        author=partner, replaced_at__isnull=True
-    )
-    opened = {
-        p.section: p for p in entries.reveal(list(parts), ring) if isinstance(p, GuidePart)
-    }
+    parts = GuidePart.objects.visible_to(ring.user).filter(author=partner, replaced_at__isnull=True)
+    opened = {p.section: p for p in entries.reveal(list(parts), ring) if isinstance(p, GuidePart)}
     shown = []
     for section, label in Section.choices:
         part = opened.get(section)
@@ -173,7 +169,11 @@ def answers_in_words(answers: Any) -> list[tuple[str, str]]:
     pace = answers.get("pace")
     if pace in reflection.PACE_NAMES:
         rows.append(("The pace that feels right now", reflection.PACE_NAMES[pace]))
-    chosen = [reflection.REASSURANCE_NAMES[k] for k in answers.get("reassurance") or [] if k in reflection.REASSURANCE_NAMES]
+    chosen = [
+        reflection.REASSURANCE_NAMES[k]
+        for k in answers.get("reassurance") or []
+        if k in reflection.REASSURANCE_NAMES
+    ]
     if chosen:
         rows.append(("Reassurance that helps", "; ".join(chosen)))
     harder = answers.get("harder")

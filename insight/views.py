@@ -164,7 +164,9 @@ def closeness(request: HttpRequest) -> HttpResponse:
             "theirs_words": services.answers_in_words(theirs.plain.get("answers"))
             if theirs
             else [],
-            "meet": reflection.meeting_places(latest.plain.get("answers") or {}, theirs.plain.get("answers") or {})
+            "meet": reflection.meeting_places(
+                latest.plain.get("answers") or {}, theirs.plain.get("answers") or {}
+            )
             if both and latest is not None and theirs is not None
             else [],
             "both": both,

@@ -7,8 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from typing import Any
+
 from measures import scoring
-from measures.services import Point
+
+
+@dataclass(frozen=True)
+class Point:
+    """One questionnaire's total, on the local day it was answered."""
+
+    day: date
+    total: int
+    response: Any
+
 
 WIDTH, HEIGHT = 320, 180
 LEFT, RIGHT, TOP, BOTTOM = 30, 10, 10, 28

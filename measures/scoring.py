@@ -78,7 +78,14 @@ CSI16_ITEMS: tuple[Item, ...] = (
         2,
         "In general, how often do you think that things between you and your partner are "
         "going well?",
-        ("All the time", "Most of the time", "More often than not", "Occasionally", "Rarely", "Never"),
+        (
+            "All the time",
+            "Most of the time",
+            "More often than not",
+            "Occasionally",
+            "Rarely",
+            "Never",
+        ),
         _DOWN,
     ),
     Item(3, "Our relationship is strong", _TRUE, _UP),
@@ -167,7 +174,11 @@ def total_of_options(form: str, options: Sequence[int]) -> int:
 def reliable_change(before: float, after: float, sd: float, reliability: float) -> float:
     """Jacobson & Truax's RC: how many standard errors of a difference the change is."""
     for name, value in (("before", before), ("after", after), ("sd", sd), ("r", reliability)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
             raise ValueError(f"{name} must be a finite number, not {value!r}")
     if sd <= 0:
         raise ValueError("the reference standard deviation must be above 0")

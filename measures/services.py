@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from couples.models import Membership
-from measures import scoring
+from measures import charts, scoring
+from measures.charts import Point
 from measures.models import Form as Form
 from measures.models import ReminderChoice, Response
 from outbox import services as outbox
@@ -60,13 +61,6 @@ def take(ring: Keyring, form: str, options: Sequence[int], *, shared: bool) -> R
     if shared:
         entries.share(response, ring)
     return response
-
-
-@dataclass(frozen=True)
-class Point:
-    day: date
-    total: int
-    response: Response
 
 
 def _points(responses: list[Response], ring: Keyring, zone_of: User) -> list[Point]:
@@ -144,19 +138,46 @@ def by_week(points: Sequence[Point], starts: Sequence[date]) -> list[list[Point]
     return [[p for p in points if s <= p.day < s + timedelta(days=7)] for s in starts]
 
 
-def partner_csi_by_week(ring: Keyring, partner: User, starts: Sequence[date]) -> list[str]:
-    """For the evidence view: the partner's shared CSI answers in each week, in words."""
-    words = []
-    lines = {form: shared_line(ring, partner, form) for form in (Form.CSI4, Form.CSI16)}
-    weeks = {form: by_week(lines[form], starts) for form in lines}
-    for i in range(len(starts)):
+@dataclass(frozen=True)
+class Evidence:
+    """The partner's shared questionnaires for the evidence view: a sentence, a small chart,
+    and, per week, what they shared in words."""
+
+    sentence: str
+    chart: charts.Chart | None
+    weeks: list[str]
+
+
+def shared_for_evidence(ring: Keyring, partner: User, starts: Sequence[date]) -> Evidence:
+    if not starts:
+        return Evidence("", None, [])
+    end = starts[-1] + timedelta(days=7)
+    lines = {
+        form: [p for p in shared_line(ring, partner, form) if starts[0] <= p.day < end]
+        for form in (Form.CSI4, Form.CSI16)
+    }
+    weeks = []
+    for week in zip(*(by_week(lines[form], starts) for form in lines), strict=True):
         said = [
-            f"{Form(form).label}: {p.total} of {scoring.MAXIMUM[form]}"
-            for form in lines
-            for p in weeks[form][i]
+            f"{p.total} of {scoring.MAXIMUM[p.response.form]}"
+            + (" (sixteen questions)" if p.response.form == Form.CSI16 else "")
+            for points in week
+            for p in points
         ]
-        words.append("; ".join(said))
-    return words
+        weeks.append("; ".join(said))
+    name = partner.display_name
+    csi4 = lines[Form.CSI4]
+    if csi4:
+        told = ", ".join(f"{p.total} on {p.day:%-d %b}" for p in csi4)
+        sentence = f"{name}'s shared answers to the monthly four questions (0 to 21): {told}."
+    elif lines[Form.CSI16]:
+        sentence = f"{name} shared the sixteen questions in these weeks; each week is below."
+    else:
+        sentence = f"{name} hasn't shared the monthly questions in these weeks."
+    chart = charts.line_chart(
+        "evidence-csi", Form.CSI4, [("measure-theirs", f"{name}'s shared answers", csi4)]
+    )
+    return Evidence(sentence, chart, weeks)
 
 
 # -- the monthly reminder --------------------------------------------------------------------

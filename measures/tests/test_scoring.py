@@ -168,9 +168,7 @@ def test_no_reference_figures_without_a_source() -> None:
 @st.composite
 def answers(draw: st.DrawFn) -> tuple[str, list[int]]:
     form = draw(st.sampled_from(["csi4", "csi16"]))
-    options = [
-        draw(st.integers(0, len(item.options) - 1)) for item in scoring.items(form)
-    ]
+    options = [draw(st.integers(0, len(item.options) - 1)) for item in scoring.items(form)]
     return form, options
 
 
@@ -183,7 +181,9 @@ def test_total_is_the_sum_of_points_for_every_answer(chosen: tuple[str, list[int
 
 
 @given(answers(), st.data())
-def test_every_out_of_range_answer_raises(chosen: tuple[str, list[int]], data: st.DataObject) -> None:
+def test_every_out_of_range_answer_raises(
+    chosen: tuple[str, list[int]], data: st.DataObject
+) -> None:
     form, options = chosen
     n = data.draw(st.integers(1, len(options)))
     count = len(scoring.items(form)[n - 1].options)
