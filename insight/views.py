@@ -212,6 +212,6 @@ def tell(request: HttpRequest) -> HttpResponse:
         request.session[TOLD_KEY] = time.time()
         messages.info(
             request,
-            f"{partner.display_name} will see that you're taking a moment and will come back.",
+            f"{partner.display_name} now knows you're taking a moment. Take the time you need.",
         )
     return redirect("insight:grounding")
