@@ -193,7 +193,7 @@ def closeness_share(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def grounding(request: HttpRequest) -> HttpResponse:
-    partner = services.partner_of(request.user) if request.user.is_authenticated else None  # type: ignore[arg-type]
+    partner = services.partner_of(request.user) if request.user.is_authenticated else None
     return render(request, "insight/grounding.html", {"partner": partner})
 
 

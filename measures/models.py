@@ -77,3 +77,6 @@ class ReminderChoice(models.Model):
     )
     monthly = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"monthly reminder {'on' if self.monthly else 'off'}"

@@ -39,7 +39,7 @@ def local_month(user: User, now: datetime | None = None) -> date:
 
 def this_months_csi4(user: User) -> Response | None:
     found = Response.objects.authored_by(user).filter(form=Form.CSI4, month=local_month(user))
-    return found.first()  # type: ignore[no-any-return]
+    return found.first()
 
 
 @transaction.atomic

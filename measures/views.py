@@ -56,7 +56,7 @@ def _questions(form: str, chosen: dict[int, int], errors: dict[int, str]) -> lis
 def _parse(form: str, data: dict[str, str]) -> tuple[dict[int, int], dict[int, str]]:
     chosen: dict[int, int] = {}
     errors: dict[int, str] = {}
-    for n, item in enumerate(scoring.items(form), start=1):
+    for n in range(1, len(scoring.items(form)) + 1):
         raw = data.get(f"item-{n}", "").strip()
         if not raw:
             errors[n] = "This one still needs an answer."
