@@ -56,3 +56,8 @@ class ClosenessReflection(Entry):
         indexes = (models.Index(fields=["author", "replaced_at"]),)
         verbose_name = "what closeness means to me"
         verbose_name_plural = "what closeness means to me"
+
+    def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
+        from insight.reflection import answers_in_words
+
+        return answers_in_words(self.plain.get("answers"))

@@ -3,6 +3,8 @@ measures nothing and sorts no one. The words are ours."""
 
 from __future__ import annotations
 
+from typing import Any
+
 KINDS: tuple[tuple[str, str], ...] = (
     ("time", "Time together, with full attention"),
     ("words", "Words: hearing what I mean to you"),
@@ -59,3 +61,28 @@ def meeting_places(mine: dict[str, object], theirs: dict[str, object]) -> list[s
     if pace and pace != "unsure" and pace == theirs.get("pace"):
         places.append(f"A pace you both chose: {PACE_NAMES[str(pace)].lower()}")
     return places
+
+
+def answers_in_words(answers: Any) -> list[tuple[str, str]]:
+    """(question, answer) pairs in plain words, skipping what wasn't answered."""
+    if not isinstance(answers, dict):
+        return []
+    rows = []
+    kinds = answers.get("kinds") or {}
+    if isinstance(kinds, dict):
+        for key, name in KINDS:
+            level = kinds.get(key)
+            if level in LEVEL_NAMES:
+                rows.append((name, LEVEL_NAMES[level]))
+    pace = answers.get("pace")
+    if pace in PACE_NAMES:
+        rows.append(("The pace that feels right now", PACE_NAMES[pace]))
+    chosen = [
+        REASSURANCE_NAMES[k] for k in answers.get("reassurance") or [] if k in REASSURANCE_NAMES
+    ]
+    if chosen:
+        rows.append(("Reassurance that helps", "; ".join(chosen)))
+    harder = answers.get("harder")
+    if isinstance(harder, str) and harder:
+        rows.append(("What makes closeness harder", harder))
+    return rows

@@ -155,31 +155,7 @@ def set_reflection_shared(ring: Keyring, item: ClosenessReflection, shared: bool
         entries.unshare(item, ring)
 
 
-def answers_in_words(answers: Any) -> list[tuple[str, str]]:
-    """(question, answer) pairs in plain words, skipping what wasn't answered."""
-    if not isinstance(answers, dict):
-        return []
-    rows = []
-    kinds = answers.get("kinds") or {}
-    if isinstance(kinds, dict):
-        for key, name in reflection.KINDS:
-            level = kinds.get(key)
-            if level in reflection.LEVEL_NAMES:
-                rows.append((name, reflection.LEVEL_NAMES[level]))
-    pace = answers.get("pace")
-    if pace in reflection.PACE_NAMES:
-        rows.append(("The pace that feels right now", reflection.PACE_NAMES[pace]))
-    chosen = [
-        reflection.REASSURANCE_NAMES[k]
-        for k in answers.get("reassurance") or []
-        if k in reflection.REASSURANCE_NAMES
-    ]
-    if chosen:
-        rows.append(("Reassurance that helps", "; ".join(chosen)))
-    harder = answers.get("harder")
-    if isinstance(harder, str) and harder:
-        rows.append(("What makes closeness harder", harder))
-    return rows
+answers_in_words = reflection.answers_in_words
 
 
 # -- taking a moment -------------------------------------------------------------------------

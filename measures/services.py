@@ -149,13 +149,17 @@ class Evidence:
 
 
 def shared_for_evidence(ring: Keyring, partner: User, starts: Sequence[date]) -> Evidence:
+    """One query: the partner's answers this person may see (shared ones), both forms."""
     if not starts:
         return Evidence("", None, [])
     end = starts[-1] + timedelta(days=7)
-    lines = {
-        form: [p for p in shared_line(ring, partner, form) if starts[0] <= p.day < end]
-        for form in (Form.CSI4, Form.CSI16)
-    }
+    theirs = (
+        Response.objects.visible_to(ring.user)
+        .filter(author=partner, created_at__date__gte=starts[0] - timedelta(days=1))
+        .order_by("created_at")
+    )
+    found = [p for p in _points(list(theirs), ring, ring.user) if starts[0] <= p.day < end]
+    lines = {form: [p for p in found if p.response.form == form] for form in Form.values}
     weeks = []
     for week in zip(*(by_week(lines[form], starts) for form in lines), strict=True):
         said = [

@@ -169,3 +169,23 @@ def test_services_open_with_ring(cast: Cast) -> None:
     services.save_guide(ring(cast.alice.user), {"signs": "I go quiet"}, {"signs"})
     shown = services.partner_guide(ring(cast.bob.user), cast.alice.user)
     assert [p.text for p in shown] == ["I go quiet"]
+
+
+def test_the_readable_export_holds_guide_reflection_and_questionnaire_in_words(
+    cast: Cast,
+) -> None:
+    import io
+    import zipfile
+
+    from conftest import PASSWORD
+    from measures import services as measures
+
+    cast.alice.client.post(GUIDE, {"helps": "a slow walk after dinner"})
+    cast.alice.client.post(CLOSENESS, {"pace": "steady", "harder": "being rushed"})
+    measures.take(ring(cast.alice.user), "csi4", [3, 3, 2, 4], shared=False)
+    got = cast.alice.client.post("/account/export/", {"password": PASSWORD})
+    with zipfile.ZipFile(io.BytesIO(got.content)) as archive:
+        markdown = archive.read("tending-export.md").decode()
+    assert "a slow walk after dinner" in markdown
+    assert "Slow and steady" in markdown and "being rushed" in markdown
+    assert "Almost Completely" in markdown and "12 of 21" in markdown
