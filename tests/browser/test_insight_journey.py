@@ -129,3 +129,58 @@ def test_hard_moments_grounding_and_two_months_of_the_csi4(
         bob.emulate_media(color_scheme="dark")
         check_a11y(bob)
         screenshot(bob, "measures-bob-two-months-dark")
+
+
+def test_the_sixteen_questions_and_what_closeness_means_on_a_phone(
+    new_context: NewContext, site: str
+) -> None:
+    """The word pairs are tappable boxes with names a screen reader reads; the reflection is
+    private until shared, then side by side with where they meet first."""
+    clear_of_midnight(ZONE)
+    alice, bob = paired_on_server(new_context, site, zones=(ZONE, ZONE))
+
+    alice.goto("/measures/fuller/")
+    check_a11y(alice)
+    keep = alice.get_by_role("button", name="Keep my answers")
+    keep.click()  # nothing chosen: every question asks, nothing is kept
+    expect(alice.get_by_role("alert")).to_contain_text("still need an answer")
+    check_a11y(alice)
+    fieldsets = alice.locator("fieldset")
+    for n in range(10):
+        fieldsets.nth(n).locator("input[type=radio]").nth(2).check()
+    # The word pairs: the box nearest INTERESTING, by its accessible name.
+    alice.get_by_role("radio", name="Box 1 of 6, from INTERESTING to BORING").check()
+    for n in range(11, 16):
+        fieldsets.nth(n).locator("input[type=radio]").nth(3).check()
+    screenshot(alice, "measures-csi16-form")
+    assert alice.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    with alice.expect_navigation():
+        keep.click()
+    # 2+3+2*8 = 21 from items 1-10; 5 for INTERESTING; boxes 4 of items 12-16: 3+2+2+3+2 = 12.
+    expect(alice.get_by_text("38 of 81")).to_be_visible()
+    alice.get_by_role("link", name="About these questions").first.click()
+    expect(alice.get_by_text("Funk, J. L., & Rogge, R. D. (2007)", exact=False)).to_be_visible()
+    check_a11y(alice)
+
+    for page, kinds, share in ((alice, ("lot", "some"), False), (bob, ("some", "lot"), True)):
+        page.goto("/insight/closeness/")
+        expect(page.get_by_text("not a validated test", exact=False)).to_be_visible()
+        fieldsets = page.locator("fieldset")
+        fieldsets.nth(0).get_by_label("Helps a lot" if kinds[0] == "lot" else "Helps some").check()
+        fieldsets.nth(4).get_by_label("Helps a lot" if kinds[1] == "lot" else "Helps some").check()
+        page.get_by_label("Slow and steady").check()
+        if share:
+            page.get_by_label("Share these answers with").check()
+        check_a11y(page)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Keep my answers").click()
+    alice.goto("/insight/closeness/")
+    expect(alice.get_by_text("Share yours too", exact=False)).to_be_visible()
+    with alice.expect_navigation():
+        alice.get_by_role("button", name="Share my answers with Bob").click()
+    meet = alice.locator("section", has=alice.get_by_role("heading", name="Where you meet"))
+    expect(meet).to_contain_text("Time together, with full attention")
+    expect(meet).to_contain_text("Being near, even in silence")
+    expect(meet).to_contain_text("slow and steady")
+    check_a11y(alice)
+    screenshot(alice, "insight-closeness-side-by-side")
