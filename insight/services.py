@@ -109,11 +109,17 @@ def earlier_parts(ring: Keyring) -> list[GuidePart]:
 
 @transaction.atomic
 def reflect(ring: Keyring, answers: dict[str, Any], *, shared: bool) -> ClosenessReflection:
-    """A new set of answers; the earlier ones stay, for their author only."""
+    """A new set of answers; the earlier ones stay, for their author only. The same answers
+    again (a double submit) keep the current set, only changing whether it is shared."""
     now = timezone.now()
-    for earlier in ClosenessReflection.objects.authored_by(ring.user).filter(
-        replaced_at__isnull=True
-    ):
+    current = list(
+        ClosenessReflection.objects.authored_by(ring.user).filter(replaced_at__isnull=True)
+    )
+    for same in entries.reveal(current, ring):
+        if isinstance(same, ClosenessReflection) and same.plain.get("answers") == answers:
+            set_reflection_shared(ring, same, shared)
+            return same
+    for earlier in current:
         entries.unshare(earlier, ring)
         earlier.replaced_at = now
         earlier.save(update_fields=["replaced_at"])

@@ -25,6 +25,8 @@ class Response(Entry):
     form = models.CharField(max_length=8, choices=Form.choices)
     month = models.DateField()  # the first day of the author's local month
     answers = EncryptedField()
+    # A random token per questionnaire form: a second submit of the same form finds the first.
+    token = models.UUIDField(null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ("created_at",)

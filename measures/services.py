@@ -6,6 +6,7 @@ nothing here stores a point. No function compares two people: a line is one pers
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -43,15 +44,27 @@ def this_months_csi4(user: User) -> Response | None:
 
 
 @transaction.atomic
-def take(ring: Keyring, form: str, options: Sequence[int], *, shared: bool) -> Response:
+def take(
+    ring: Keyring,
+    form: str,
+    options: Sequence[int],
+    *,
+    shared: bool,
+    token: uuid.UUID | None = None,
+) -> Response:
     """Keep a person's answers. Refuses a second CSI-4 in the same month, and any answer
-    set the scoring table refuses (a missing item, an option the item doesn't have)."""
+    set the scoring table refuses (a missing item, an option the item doesn't have). The
+    same form sent twice (`token`) keeps one set of answers."""
     scoring.total_of_options(form, options)  # ValueError on anything not as printed
     user = ring.user
+    if token is not None:
+        first = Response.objects.authored_by(user).filter(token=token).first()
+        if first is not None:
+            return first  # type: ignore[no-any-return]
     month = local_month(user)
     if form == Form.CSI4 and this_months_csi4(user) is not None:
         raise AlreadyThisMonth
-    response = Response(author=user, form=form, month=month)
+    response = Response(author=user, form=form, month=month, token=token)
     entries.encrypt_into(response, ring, {"answers": list(options)})
     try:
         with transaction.atomic():

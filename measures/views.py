@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -71,6 +71,13 @@ def _parse(form: str, data: dict[str, str]) -> tuple[dict[int, int], dict[int, s
     return chosen, errors
 
 
+def _token(raw: str) -> UUID | None:
+    try:
+        return UUID(raw)
+    except ValueError:
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def take(request: HttpRequest, form: str) -> HttpResponse:
     user = signed_in_user(request)
@@ -92,7 +99,13 @@ def take(request: HttpRequest, form: str) -> HttpResponse:
         else:
             options = [chosen[n] for n in range(1, len(scoring.items(form)) + 1)]
             try:
-                services.take(ring, form, options, shared=request.POST.get("shared") == "on")
+                services.take(
+                    ring,
+                    form,
+                    options,
+                    shared=request.POST.get("shared") == "on",
+                    token=_token(request.POST.get("token", "")),
+                )
             except services.AlreadyThisMonth:
                 messages.info(request, "This month's answers are already kept. Thank you.")
                 return redirect("measures:index")
@@ -116,6 +129,7 @@ def take(request: HttpRequest, form: str) -> HttpResponse:
             "done": done,
             "partner": services.partner_of(user),
             "shared_checked": request.POST.get("shared") == "on",
+            "token": _token(request.POST.get("token", "")) or uuid4(),
         },
         status=status,
     )

@@ -122,6 +122,12 @@ def test_retaking_keeps_earlier_answers_for_the_person_only(cast: Cast) -> None:
     assert "first words" not in page(cast.bob.client, CLOSENESS)
 
 
+def test_the_same_answers_sent_twice_keep_one_version(cast: Cast) -> None:
+    for _ in range(2):
+        cast.alice.client.post(CLOSENESS, {"pace": "slow", "kind-play": "lot"})
+    assert ClosenessReflection.objects.filter(author=cast.alice.user).count() == 1
+
+
 def test_closeness_bad_input(cast: Cast) -> None:
     assert cast.alice.client.post(CLOSENESS, {}).status_code == 422
     assert cast.alice.client.post(CLOSENESS, {"pace": "fast"}).status_code == 422

@@ -194,3 +194,15 @@ def test_about_page_cites_and_states_the_terms(cast: Cast) -> None:
     assert "Funk, J. L., & Rogge, R. D. (2007)" in page
     assert "doi:10.1037/0893-3200.21.4.572" in page
     assert "free to use for clinical and research purposes" in page
+
+
+def test_the_same_form_sent_twice_keeps_one_set_of_answers(cast: Cast) -> None:
+    form = cast.alice.client.get(CSI16).content.decode()
+    token = form.split('name="token" value="')[1].split('"')[0]
+    for _ in range(2):
+        got = cast.alice.client.post(CSI16, {**answers(*[2] * 16), "token": token})
+        assert got.status_code == 302
+    assert Response.objects.filter(author=cast.alice.user).count() == 1
+    # A fresh form is a fresh questionnaire; a forged token is simply ignored.
+    cast.alice.client.post(CSI16, {**answers(*[2] * 16), "token": "not-a-token"})
+    assert Response.objects.filter(author=cast.alice.user).count() == 2
