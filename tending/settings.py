@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "milestones",
     "rituals",
     "projects",
+    "measures",
+    "insight",
     "safety",
     "outbox",
     "today",

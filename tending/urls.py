@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("milestones.urls")),
     path("", include("rituals.urls")),
     path("", include("projects.urls")),
+    path("", include("measures.urls")),
+    path("", include("insight.urls")),
     path("", include("safety.urls")),
 ]
 

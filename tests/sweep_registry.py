@@ -102,6 +102,7 @@ from conversations import services as conversations
 from conversations.models import Item
 from couples import services
 from couples.models import Invite
+from measures import services as measures
 from milestones import services as milestones
 from notes import services as notes
 from privacy import entries
@@ -165,6 +166,7 @@ PUBLIC: frozenset[str] = frozenset(
         "commitments:feed",  # a calendar app fetches it without a session: the URL is the key
         "safety:help",  # help must reach someone without an account, or signed out in a hurry
         "safety:quick_exit",  # leaving quickly works from every page, signed in or not
+        "insight:grounding",  # a moment to breathe, one tap from every page, signed in or not
         "health_live",  # load balancers and containers probe it; it says only "live"
         "health_ready",  # the same; it says only whether the database is ready
     }
@@ -285,6 +287,16 @@ def make_confirm_token(making: Making) -> object:
     )
     assert accounts.pending_sign_up(token) is not None, "the sweep's sign-up link must work"
     return token
+def make_response(shared: bool) -> Callable[[Making], object]:
+    """Answers to the sixteen questions (any number a month), through the measures service."""
+
+    def make(making: Making) -> object:
+        ring = PasswordKeyring(making.owner.user, PASSWORD)
+        response = measures.take(ring, "csi16", [3] * 16, shared=shared)
+        assert response.is_shared == shared
+        return response.pk
+
+    return make
 
 
 def make_reset_uid(making: Making) -> object:
@@ -562,6 +574,13 @@ FACTORIES: Mapping[str, tuple[ObjectFactory, ...]] = {
             unknown=uuid.uuid4,
             visibility=Visibility.SHARED,
             shown_text=SHARED_WORDS,
+        ),
+    ),
+    # Questionnaire answers: private by default; shared, the partner reads them, never changes.
+    "response_id": (
+        ObjectFactory(make=make_response(shared=False), unknown=uuid.uuid4),
+        ObjectFactory(
+            make=make_response(shared=True), unknown=uuid.uuid4, visibility=Visibility.SHARED
         ),
     ),
     # A journal is only ever private: the partner gets 404 like everyone else.

@@ -435,10 +435,11 @@ def test_the_repairing_partner_sees_felt_safety_next_to_their_follow_through(
     assert svg.count('class="trend-due"') == 6  # weeks 6-11 had something due
     assert svg.count("<path") == 2  # two runs of bob's shared weeks
     rows = table_rows(evidence)
-    assert rows[0] == ("22 Dec", "No check-in shared", "Nothing due")
-    assert rows[4] == ("19 Jan", "3", "Nothing due")
-    assert rows[6] == ("2 Feb", "No check-in shared", "kept 6 of 7, 1 partly")
-    assert rows[11] == ("9 Mar", "6", "kept 2 of 3, 1 partly")
+    # The last column is Bob's shared questionnaire (issue 16): he shares none here.
+    assert rows[0] == ("22 Dec", "No check-in shared", "Nothing due", "None shared")
+    assert rows[4] == ("19 Jan", "3", "Nothing due", "None shared")
+    assert rows[6] == ("2 Feb", "No check-in shared", "kept 6 of 7, 1 partly", "None shared")
+    assert rows[11] == ("9 Mar", "6", "kept 2 of 3, 1 partly", "None shared")
     # The same evidence on the year's page (always the last 12 weeks).
     assert section(year, "evidence-heading").count("<tr>") == 13
 

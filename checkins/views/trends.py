@@ -19,6 +19,7 @@ from checkins.services import WeekAverage
 from commitments import services as commitments
 from couples import services as couples
 from couples.models import Role
+from measures import services as measures
 from privacy.keyring import keyring_for
 from tending.http import signed_in_user
 
@@ -75,6 +76,7 @@ class EvidenceRow:
     start: date
     safety: str
     follow: str
+    csi: str = ""
 
 
 def _subject(measure: charts.Measure, name: str | None) -> str:
@@ -126,6 +128,7 @@ def _evidence(
     safety_weeks: Sequence[WeekAverage],
     follow: Sequence[commitments.WeekCount],
     today: date,
+    csi: measures.Evidence,
 ) -> dict[str, object]:
     safety = [w.safety for w in safety_weeks]
     starts = [w.start for w in safety_weeks]
@@ -152,9 +155,11 @@ def _evidence(
                 s.start,
                 charts.number(s.safety),
                 charts.follow_words(f) if f.due else "",
+                words,
             )
-            for s, f in zip(safety_weeks, follow, strict=True)
+            for s, f, words in zip(safety_weeks, follow, csi.weeks, strict=True)
         ],
+        "csi": csi,
     }
 
 
@@ -194,7 +199,9 @@ def trends(request: HttpRequest) -> HttpResponse:
     repairing = membership is not None and membership.role == Role.REPAIRING
     if partner and repairing and any(w.safety is not None for w in recent):
         follow = commitments.follow_through(keyring_for(request), EVIDENCE_WEEKS)
-        evidence = _evidence(partner.display_name, recent, follow, today)
+        # The questionnaire the partner shares, beside each week (measures draws its own chart).
+        csi = measures.shared_for_evidence(ring, partner, [w.start for w in recent])
+        evidence = _evidence(partner.display_name, recent, follow, today, csi)
 
     return render(
         request,

@@ -181,6 +181,15 @@ def _a_round(ring: PasswordKeyring) -> Any:
     return made
 
 
+_months_back = itertools.count(1)
+
+
+def _a_distinct_month(ring: PasswordKeyring) -> dt.date:
+    """One monthly questionnaire per person per month: each canary answer gets its own."""
+    first = timezone.localdate().replace(day=1)
+    return (first - dt.timedelta(days=31 * next(_months_back))).replace(day=1)
+
+
 # Values, or callables taking the author's keyring, for required clear fields the canary
 # can't guess.
 REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
@@ -199,6 +208,7 @@ REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
     "questions.Round": {"starts_on": _a_round_day},
     "questions.Answer": {"round": _a_round},
     "projects.Step": {"project": _a_project},
+    "measures.Response": {"month": _a_distinct_month},
 }
 
 HOW_TO_DECLARE = (

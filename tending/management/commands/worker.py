@@ -25,6 +25,7 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from closeness import services as closeness
 from commitments import services as commitments
+from measures import services as measures
 from outbox import services as outbox
 from push import services as push
 
@@ -84,6 +85,7 @@ def run_ready_tasks(worker_id: str, stop: threading.Event) -> int:
 def run_pass(worker_id: str, stop: threading.Event | None = None) -> Pass:
     stop = stop or threading.Event()
     planned = commitments.plan_due_reminders() + closeness.plan_checkin_emails()
+    planned += measures.plan_monthly_reminders()  # one gentle email a month, if asked for
     sent = 0 if stop.is_set() else outbox.deliver_pending(worker_id, stop=stop)
     # Phone notifications, content-free (issue 14).
     sent += 0 if stop.is_set() else push.deliver_pending(worker_id, stop=stop)
