@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +17,10 @@ from tending.env import (
     env_str,
     secret_from_env_or_file,
 )
+
+# pyOpenSSL (brought by py_webauthn for attestation certificates) names DSA types when it is
+# imported; the warning is about its code, not ours, and would be printed by every command.
+warnings.filterwarnings("ignore", message="DSA is deprecated")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = ensure_private_dir(Path(env_str("TENDING_DATA_DIR", str(BASE_DIR / "data"))).resolve())
