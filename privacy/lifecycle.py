@@ -38,12 +38,15 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _collect(user: User, ring: Keyring) -> list[tuple[type[Entry], list[Entry]]]:
+def _collect(
+    user: User, ring: Keyring, *, withheld: bool = False
+) -> list[tuple[type[Entry], list[Entry]]]:
     """Every kind, with the entries this person may see: their own, and what is shared with
-    them now (the one reading rule, `visible_to`, decides)."""
+    them now (the one reading rule, `visible_to`, decides). Kinds kept out of an export by
+    default (`IN_EXPORT = False`, the safety check) come only when the person asks."""
     kinds = []
     for model in entry_models():
-        if not model.IN_EXPORT:
+        if not model.IN_EXPORT and not withheld:
             continue
         visible = model.objects.visible_to(user).select_related("author").order_by("created_at")
         kinds.append((model, reveal(list(visible), ring)))
@@ -143,8 +146,8 @@ def export_markdown(user: User, kinds: list[tuple[type[Entry], list[Entry]]]) ->
     return "\n".join(lines)
 
 
-def export_zip(user: User, ring: Keyring) -> bytes:
-    kinds = _collect(user, ring)
+def export_zip(user: User, ring: Keyring, *, withheld: bool = False) -> bytes:
+    kinds = _collect(user, ring, withheld=withheld)
     data = build_export(user, ring, kinds)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -20,7 +20,11 @@ def export(request: HttpRequest) -> HttpResponse:
     form = ConfirmPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         ring = PasswordKeyring(user, form.cleaned_data["password"])
-        response = HttpResponse(lifecycle.export_zip(user, ring), content_type="application/zip")
+        # The safety check is the person's own too (rule 4: a full export), but an export
+        # file often lands on a shared device, so it comes only when asked for.
+        withheld = request.POST.get("include_withheld") == "on"
+        archive = lifecycle.export_zip(user, ring, withheld=withheld)
+        response = HttpResponse(archive, content_type="application/zip")
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="tending-export-{stamp}.zip"'
         add_never_cache_headers(response)

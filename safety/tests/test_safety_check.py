@@ -148,6 +148,22 @@ def test_her_own_export_leaves_it_out(cast: Cast) -> None:
     assert "safety" not in json.dumps(export).lower()
 
 
+def test_her_own_export_holds_it_when_she_asks(cast: Cast) -> None:
+    cast.alice.client.post(CHECK, answered(afraid=YES, sexual=YES))
+    download = cast.alice.client.post(
+        reverse("privacy:export"), {"password": PASSWORD, "include_withheld": "on"}
+    )
+    with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
+        text = archive.read("tending-export.json").decode()
+    assert "safety" in text.lower() and '"afraid": "yes"' in text.lower()
+    # Bob asking for the same box gets nothing of hers.
+    bobs = cast.bob.client.post(
+        reverse("privacy:export"), {"password": PASSWORD, "include_withheld": "on"}
+    )
+    with zipfile.ZipFile(io.BytesIO(bobs.content)) as archive:
+        assert "safety" not in archive.read("tending-export.json").decode().lower()
+
+
 def test_deleting_her_account_deletes_it(cast: Cast) -> None:
     from privacy.lifecycle import delete_account
 
