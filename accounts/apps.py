@@ -8,8 +8,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from accounts import checks  # noqa: F401  (registers system checks)
-        from accounts import signins
+        from accounts import (
+            checks,  # noqa: F401  (registers system checks)
+            signins,
+        )
 
         def signed_in(sender: object, request: object, **kwargs: object) -> None:
             if request is not None:

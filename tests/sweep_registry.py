@@ -287,6 +287,8 @@ def make_confirm_token(making: Making) -> object:
     )
     assert accounts.pending_sign_up(token) is not None, "the sweep's sign-up link must work"
     return token
+
+
 def make_response(shared: bool) -> Callable[[Making], object]:
     """Answers to the sixteen questions (any number a month), through the measures service."""
 
