@@ -90,6 +90,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 BROWSER_JOURNEYS = "tests/browser/"
 
 
+# optionalhook: a run without pytest-xdist (-p no:xdist) doesn't know this hook.
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Under `--dist loadgroup`, every browser journey runs in the same worker: one Chromium
     at a time, sharing the package's browser, while the other core takes the rest.
