@@ -57,13 +57,70 @@ def examples(full: int) -> int:
     return full if _PROFILE == "ci" else max(2, full // DEV_SHARE)
 
 
+# The slowest modules, handed out first (after the browser journeys) so that no long test is
+# picked up last while the other worker has nothing left to do. Scheduling only: a module
+# missing from this list runs all the same, in its place.
+RUN_FIRST = (
+    "closeness/tests/test_indistinguishable.py",
+    "privacy/tests/test_canary.py",
+    "tests/test_operations.py",
+)
+
+
+def _run_order(item: pytest.Item) -> int:
+    if item.get_closest_marker("browser"):
+        return 0
+    path = item.nodeid.split("::", 1)[0]
+    return 1 + RUN_FIRST.index(path) if path in RUN_FIRST else 1 + len(RUN_FIRST)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Under pytest-xdist (--dist loadgroup), every browser journey runs in the same worker:
-    # one Chromium at a time, sharing the package's browser, while the other core takes
-    # the rest of the suite.
+    # The browser journeys are marked xdist_group("browser") for readers and for a
+    # pytest-xdist that honours the mark again; the grouping itself is done by
+    # `pytest_xdist_make_scheduler` below. The slow modules go first. The sort is stable,
+    # and pytest-django's own (database tests, then transactional ones, then the rest) runs
+    # after this one and keeps this order within each of its parts.
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+    items.sort(key=_run_order)
+
+
+BROWSER_JOURNEYS = "tests/browser/"
+
+
+# optionalhook: a run without pytest-xdist (-p no:xdist) doesn't know this hook.
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under `--dist loadgroup`, every browser journey runs in the same worker: one Chromium
+    at a time, sharing the package's browser, while the other core takes the rest.
+
+    pytest-xdist 3.8 groups by renaming each marked test (`nodeid@group`), which pytest 9.2's
+    computed node ids no longer allow: the marks were silently ignored and the journeys
+    spread over both workers, at the end of the run. This groups them by their folder. The
+    group is the largest unit, so xdist hands it out first (`--loadscope-reorder`, on by
+    default); the other worker takes the slow modules, then the rest, one test at a time."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling  # type: ignore[import-untyped]
+
+    class JourneysTogether(LoadGroupScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(BROWSER_JOURNEYS):
+                return "browser"
+            return str(super()._split_scope(nodeid))
+
+    return JourneysTogether(config, log)
+
+
+# For tests of SQLite's own files (a data directory, its -wal and -shm, a backup): they run
+# in subprocesses on SQLite whatever database the suite uses, so the PostgreSQL pass would
+# only repeat them. They run in the SQLite pass.
+sqlite_files_only = pytest.mark.skipif(
+    connections[DEFAULT_DB_ALIAS].vendor != "sqlite",
+    reason="checks SQLite's own files; runs in the SQLite pass",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -297,4 +354,5 @@ __all__ = [
     "pair",
     "ring",
     "signed_in",
+    "sqlite_files_only",
 ]

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from pytest_django import Settings
 
+from conftest import sqlite_files_only
 from tending.env import database_from_url, env_bool, env_int, env_list
 from tests.support import run_manage
 
@@ -87,6 +88,7 @@ def busy_database(running_site: Path) -> Iterator[sqlite3.Connection]:
         writer.close()
 
 
+@sqlite_files_only
 def test_backup_is_consistent_while_another_connection_writes(
     running_site: Path, busy_database: sqlite3.Connection, tmp_path: Path
 ) -> None:
@@ -108,6 +110,7 @@ def test_backup_is_consistent_while_another_connection_writes(
     assert "uncommitted@wal.test" not in emails
 
 
+@sqlite_files_only
 def test_backup_command_runs_while_a_write_transaction_is_open(
     running_site: Path, busy_database: sqlite3.Connection, tmp_path: Path
 ) -> None:
@@ -127,6 +130,7 @@ def test_backup_command_runs_while_a_write_transaction_is_open(
     assert "committed@wal.test" in emails_in(target)
 
 
+@sqlite_files_only
 def test_backup_without_a_destination_goes_to_a_private_folder(running_site: Path) -> None:
     result = manage(["backup"], running_site)
     assert result.returncode == 0, result.stderr
@@ -138,6 +142,7 @@ def test_backup_without_a_destination_goes_to_a_private_folder(running_site: Pat
     assert "kept@example.test" in emails_in(made[0])
 
 
+@sqlite_files_only
 def test_backup_never_overwrites_a_file(running_site: Path, tmp_path: Path) -> None:
     target = tmp_path / "precious.sqlite3"
     target.write_bytes(b"something else entirely")
@@ -147,13 +152,12 @@ def test_backup_never_overwrites_a_file(running_site: Path, tmp_path: Path) -> N
     assert target.read_bytes() == b"something else entirely"
 
 
-def test_backup_refuses_postgresql_and_points_to_pg_dump(
-    running_site: Path, tmp_path: Path
-) -> None:
+def test_backup_refuses_postgresql_and_points_to_pg_dump(tmp_path: Path) -> None:
+    # No SQLite site needed: with DATABASE_URL set, the data dir holds only the secret key.
     target = tmp_path / "never.sqlite3"
     result = manage(
         ["backup", str(target)],
-        running_site,
+        tmp_path / "data",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
     )
     assert result.returncode != 0
