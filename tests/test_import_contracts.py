@@ -31,6 +31,12 @@ PROBES = [
         "privacy._contract_probe -> notes.services",
     ),
     (
+        "safety/_contract_probe.py",
+        "from commitments.models import Commitment\n",
+        "Core apps import no feature app BROKEN",
+        "safety._contract_probe -> commitments.models",
+    ),
+    (
         "tending/_contract_probe.py",
         "from commitments import services\n",
         "The project package only wires: URLs, and commands that call services BROKEN",
