@@ -37,6 +37,12 @@ PROBES = [
         "safety._contract_probe -> commitments.models",
     ),
     (
+        "charts/_contract_probe.py",
+        "from bids import services\n",
+        "Core apps import no feature app BROKEN",
+        "charts._contract_probe -> bids.services",
+    ),
+    (
         "tending/_contract_probe.py",
         "from commitments import services\n",
         "The project package only wires: URLs, and commands that call services BROKEN",
