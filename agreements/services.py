@@ -706,6 +706,15 @@ def finish_review(ring: Keyring) -> Review:
     return _finish_if_both(ring, review)
 
 
+@transaction.atomic
+def save_and_finish_review(ring: Keyring, answers: dict[Any, tuple[str, str]]) -> Review:
+    """Save what the finishing form holds, then finish one's part: both steps or neither, so
+    a refused finish leaves the saved answers as they were."""
+    if answers:
+        save_review_answers(ring, answers)
+    return finish_review(ring)
+
+
 def _finish_if_both(ring: Keyring, review: Review) -> Review:
     """Both have finished: the review is done. The review row is locked first, so when
     both finish at the same moment the second one to get the lock sees both turns (the

@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -203,11 +202,7 @@ def finish(request: HtmxHttpRequest) -> HttpResponse:
         return _refused(request, form)
     answers = form.answers()
     try:
-        # Both steps or neither: a refused finish leaves the saved answers as they were.
-        with transaction.atomic():
-            if answers:
-                services.save_review_answers(ring, answers)
-            done = services.finish_review(ring)
+        done = services.save_and_finish_review(ring, answers)
     except services.AgreementProblem as problem:
         if services.has_finished(user, services.find_review(user)):
             return _already_finished(request)  # the other submit of a double click won
