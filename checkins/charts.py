@@ -16,6 +16,7 @@ from charts.layout import Counted as Counted
 from charts.layout import (
     Dot,
     Gridline,
+    band_x,
     every_dot,
     gridlines,
     lone_dots,
@@ -24,7 +25,6 @@ from charts.layout import (
     scale_y,
     share,
 )
-from charts.layout import band_x as _x
 from charts.layout import half_up as about
 from charts.layout import week_label as shared_week_label
 
@@ -137,6 +137,9 @@ class LineChart:
     dot: float
     line: Line
     labels: tuple[WeekLabel, ...]
+
+
+_x = band_x  # the middle of a week's band (tests place gaps with it)
 
 
 def _y(value: float, scale: Scale, top: float, height: float) -> float:
