@@ -23,7 +23,7 @@ from accounts.models import User
 from agreements import services
 from agreements.forms import OUT_OF_DATE, ReviseForm, TermsForm, initial_from
 from agreements.models import Agreement, AgreementVersion, Change, Kind, Status, VersionState
-from agreements.presenters import (
+from agreements.presenters.agreements import (
     ALREADY_ANSWERED,
     CHANGED_MEANWHILE,
     KIND_CHOICES,
