@@ -1,5 +1,6 @@
-"""The weekly chart of how bids were met, and the words that go with it. The geometry is
-here, the SVG in bids/_rates_chart.html. No JavaScript: two short lines and some dots.
+"""The weekly chart of how bids were met, and the words that go with it. The geometry is the
+shared one (`charts.layout`), the SVG in bids/_rates_chart.html. No JavaScript: two short
+lines and some dots.
 
 A week with no bids is a gap in its line, never a zero. The chart comes with a sentence and
 a table that say the same in words, so the picture is never the only way to read it.
@@ -12,6 +13,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from bids.services import WeekRate
+from charts.layout import (
+    Dot,
+    Gridline,
+    band_x,
+    every_dot,
+    gridlines,
+    half_up,
+    paths,
+    runs,
+    scale_y,
+)
+from charts.layout import week_label as week_label
 
 WIDTH, HEIGHT = 320, 150
 LEFT, RIGHT, TOP, BOTTOM = 34, 8, 10, 22
@@ -20,22 +33,10 @@ TICKS = (0, 50, 100)
 
 
 @dataclass(frozen=True)
-class Dot:
-    x: float
-    y: float
-
-
-@dataclass(frozen=True)
 class Series:
     css: str
     paths: tuple[str, ...]  # one per unbroken run of weeks with bids
     dots: tuple[Dot, ...]
-
-
-@dataclass(frozen=True)
-class Gridline:
-    y: float
-    label: str
 
 
 @dataclass(frozen=True)
@@ -56,40 +57,23 @@ class RatesChart:
     last_week: str
 
 
-def _x(index: int, count: int) -> float:
-    width = WIDTH - LEFT - RIGHT
-    return round(LEFT + width * (index + 0.5) / max(count, 1), 1)
+PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
 
 def _y(percent: float) -> float:
-    height = HEIGHT - TOP - BOTTOM
-    return round(TOP + height * (100 - percent) / 100, 1)
+    return scale_y(percent, 0, 100, TOP, PLOT_HEIGHT)
 
 
 def _series(css: str, rates: Sequence[float | None]) -> Series:
-    runs: list[list[Dot]] = []
-    previous: float | None = None
-    for index, rate in enumerate(rates):
-        if rate is None:
-            previous = None
-            continue
-        dot = Dot(_x(index, len(rates)), _y(rate * 100))
-        if previous is None:
-            runs.append([dot])
-        else:
-            runs[-1].append(dot)
-        previous = rate
-    paths = tuple("M" + " L".join(f"{d.x} {d.y}" for d in run) for run in runs if len(run) > 1)
-    return Series(css, paths, tuple(d for run in runs for d in run))
+    found = runs(
+        rates, lambda i, rate: Dot(band_x(i, len(rates), LEFT, PLOT_WIDTH), _y(rate * 100))
+    )
+    return Series(css, paths(found), every_dot(found))
 
 
 def percent(met: int, total: int) -> int:
     """Rounded half up, the way people round."""
-    return int(100 * met / total + 0.5)
-
-
-def week_label(start: date, today: date) -> str:
-    return "this week" if 0 <= (today - start).days < 7 else f"{start.day} {start:%b}"
+    return half_up(100 * met / total)
 
 
 # Below this many bids a percentage says more than the log does: counts only.
@@ -155,7 +139,7 @@ def rates_chart(weeks: Sequence[WeekRate], partner: str, *, today: date) -> Rate
         label_x=LEFT - 5,
         label_y=HEIGHT - 6,
         dot=DOT,
-        grid=tuple(Gridline(_y(t), f"{t}%") for t in TICKS),
+        grid=gridlines(TICKS, 0, 100, TOP, PLOT_HEIGHT, "%"),
         series=(
             _series("bids-theirs", [w.theirs_rate for w in weeks]),
             _series("bids-mine", [w.mine_rate for w in weeks]),

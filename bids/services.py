@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from bids.models import WORDS_MAX, Bid, BidPreference, Kind, Response, Who
 from couples import services as couples
-from privacy import entries
+from privacy import entries, rules
 from privacy.keyring import Keyring
 
 RATE_WEEKS = 8
@@ -105,7 +105,7 @@ def change_bid(
 ) -> None:
     """Its author corrects it afterwards: who reached out, what kind, how it was met, a few
     words and the time. Nobody else may change it."""
-    if bid.author_id != ring.user.pk:
+    if not rules.is_author(ring.user, bid):
         raise PermissionError("Only the author can change a bid.")
     _check_choice(who, Who.values, "answer to who reached out")
     _check_choice(kind, Kind.values, "kind of bid")
@@ -124,7 +124,7 @@ def change_bid(
 
 def add_detail(ring: Keyring, bid: Bid, *, words: str, at: datetime) -> None:
     """The optional second step: a few words and a different time."""
-    if bid.author_id != ring.user.pk:
+    if not rules.is_author(ring.user, bid):
         raise PermissionError("Only the author can change a bid.")
     check_when(at)
     words = check_words(words)
@@ -153,7 +153,7 @@ def unshare_bid(ring: Keyring, bid: Bid) -> None:
 
 
 def delete_bid(ring: Keyring, bid: Bid) -> None:
-    if bid.author_id != ring.user.pk:
+    if not rules.is_author(ring.user, bid):
         raise PermissionError("Only the author can remove a bid.")
     bid.delete()
 

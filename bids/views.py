@@ -26,6 +26,7 @@ from bids.models import Bid, Kind, Response, Who
 from privacy import entries
 from privacy.access import own_or_404, visible_or_404
 from privacy.keyring import keyring_for
+from privacy.sharing import change_sharing
 from tending.http import HtmxHttpRequest, signed_in_user
 from tending.paging import page_or_first
 
@@ -284,12 +285,16 @@ def about(request: HtmxHttpRequest) -> HttpResponse:
 # -- sharing ---------------------------------------------------------------------------------
 
 
-def _back_to_log(request: HtmxHttpRequest) -> HttpResponse:
+def _log_url(request: HtmxHttpRequest) -> str:
     url = reverse("bids:log")
     asked = request.POST.get("page", "")
     if asked.isdigit() and int(asked) > 1:
         url += f"?page={int(asked)}"
-    return redirect(url)
+    return url
+
+
+def _back_to_log(request: HtmxHttpRequest) -> HttpResponse:
+    return redirect(_log_url(request))
 
 
 @require_http_methods(["GET", "POST"])
@@ -333,11 +338,12 @@ def share(request: HtmxHttpRequest, bid_id: UUID) -> HttpResponse:
 
 @require_POST
 def unshare(request: HtmxHttpRequest, bid_id: UUID) -> HttpResponse:
-    bid = own_or_404(Bid, signed_in_user(request), bid_id)
-    try:
-        services.unshare_bid(keyring_for(request), bid)
-    except entries.NotReady as reason:
-        messages.error(request, str(reason))
-    else:
-        messages.info(request, "Only you can see this bid now.")
-    return _back_to_log(request)
+    return change_sharing(
+        request,
+        Bid,
+        bid_id,
+        shared=False,
+        back=_log_url(request),
+        said="Only you can see this bid now.",
+        act=lambda bid, ring: services.unshare_bid(ring, bid),
+    )

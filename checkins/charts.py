@@ -11,7 +11,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+
+from charts.layout import Counted as Counted
+from charts.layout import (
+    Dot,
+    Gridline,
+    band_x,
+    every_dot,
+    gridlines,
+    lone_dots,
+    paths,
+    runs,
+    scale_y,
+    share,
+)
+from charts.layout import half_up as about
+from charts.layout import week_label as shared_week_label
 
 
 @dataclass(frozen=True)
@@ -95,18 +110,6 @@ LONG_SPAN = 20
 
 
 @dataclass(frozen=True)
-class Dot:
-    x: float
-    y: float
-
-
-@dataclass(frozen=True)
-class Gridline:
-    y: float
-    label: str
-
-
-@dataclass(frozen=True)
 class WeekLabel:
     x: float
     text: str
@@ -136,13 +139,11 @@ class LineChart:
     labels: tuple[WeekLabel, ...]
 
 
-def _x(index: int, count: int, left: float, width: float) -> float:
-    """The middle of the week's band, so points and columns of the same week line up."""
-    return round(left + width * (index + 0.5) / max(count, 1), 1)
+_x = band_x  # the middle of a week's band (tests place gaps with it)
 
 
 def _y(value: float, scale: Scale, top: float, height: float) -> float:
-    return round(top + height * (scale.high - value) / (scale.high - scale.low), 1)
+    return scale_y(value, scale.low, scale.high, top, height)
 
 
 def _line(
@@ -152,31 +153,15 @@ def _line(
 ) -> Line:
     left, top, width, height = box
     count = len(values)
-    runs: list[list[Dot]] = []
-    previous: float | None = None
-    for index, value in enumerate(values):
-        if value is None:
-            previous = None
-            continue
-        dot = Dot(_x(index, count, left, width), _y(value, scale, top, height))
-        if previous is None:
-            runs.append([dot])
-        else:
-            runs[-1].append(dot)
-        previous = value
-    paths = tuple("M" + " L".join(f"{d.x} {d.y}" for d in run) for run in runs if len(run) > 1)
-    if count <= DOTS_UP_TO:
-        dots = tuple(d for run in runs for d in run)
-    else:
-        dots = tuple(run[0] for run in runs if len(run) == 1)
-    grid = tuple(Gridline(_y(t, scale, top, height), str(t)) for t in scale.ticks)
-    return Line(paths, dots, grid)
+    found = runs(values, lambda i, v: Dot(_x(i, count, left, width), _y(v, scale, top, height)))
+    # A long span gets dots only where a week stands alone, so the line stays readable.
+    dots = every_dot(found) if count <= DOTS_UP_TO else lone_dots(found)
+    grid = gridlines(scale.ticks, scale.low, scale.high, top, height)
+    return Line(paths(found), dots, grid)
 
 
 def week_label(start: date, today: date, weeks: int) -> str:
-    if 0 <= (today - start).days < 7:
-        return "this week"
-    return f"{start:%b %Y}" if weeks > LONG_SPAN else f"{start.day} {start:%b}"
+    return shared_week_label(start, today, with_year=weeks > LONG_SPAN)
 
 
 def _week_labels(
@@ -219,17 +204,6 @@ def line_chart(
 
 
 # -- the evidence chart: the partner's shared safety above, one's own follow-through below --
-
-
-class Counted(Protocol):
-    @property
-    def start(self) -> date: ...
-    @property
-    def kept(self) -> int: ...
-    @property
-    def partly(self) -> int: ...
-    @property
-    def due(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -287,8 +261,8 @@ def evidence_chart(
     band = width / max(count, 1)
     columns = []
     for index, week in enumerate(weeks):
-        kept = COLUMN_HEIGHT * week.kept / week.due if week.due else 0.0
-        partly = COLUMN_HEIGHT * week.partly / week.due if week.due else 0.0
+        kept = share(COLUMN_HEIGHT, week.kept, week.due)
+        partly = share(COLUMN_HEIGHT, week.partly, week.due)
         bottom = COLUMN_TOP + COLUMN_HEIGHT
         columns.append(
             Column(
@@ -324,11 +298,6 @@ def evidence_chart(
 
 
 # -- words -----------------------------------------------------------------------------------
-
-
-def about(value: float) -> int:
-    """Rounded half up, the way people round ("about 5" for 4.5)."""
-    return int(value + 0.5)
 
 
 def number(value: float | None) -> str:

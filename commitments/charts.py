@@ -1,4 +1,5 @@
-"""A tiny server-rendered bar chart: the geometry here, the SVG in the template.
+"""A tiny server-rendered bar chart: the bars here (on the shared geometry of `charts.layout`),
+the SVG in the template.
 
 No JavaScript and no chart library: eight bars are a few rectangles. The chart always
 comes with a table that says the same in words, so it is never the only way to read it.
@@ -9,25 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+
+from charts.layout import Counted, share, week_label
 
 WIDTH = 320
 ROW, THICKNESS = 26, 16  # one row per week: the label, the bar, the count
 LABEL_W, COUNT_W = 62, 58
 PLOT = WIDTH - LABEL_W - COUNT_W  # the longest bar
-
-
-class Counted(Protocol):
-    @property
-    def start(self) -> date: ...
-    @property
-    def end(self) -> date: ...
-    @property
-    def kept(self) -> int: ...
-    @property
-    def partly(self) -> int: ...
-    @property
-    def due(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -59,30 +48,24 @@ class Chart:
     description: str
 
 
-def _label(start: date, today: date) -> str:
-    if 0 <= (today - start).days < 7:
-        return "this week"
-    return f"{start.day} {start:%b}"
-
-
 def week_bars(weeks: Sequence[Counted], today: date) -> Chart:
     """Bars share one scale, so the weeks can be read against each other."""
     most = max((w.due for w in weeks), default=0) or 1
     bars = []
     for index, week in enumerate(weeks):
         top = index * ROW + (ROW - THICKNESS) / 2
-        kept_w = PLOT * week.kept / most
+        kept_w = share(PLOT, week.kept, most)
         bars.append(
             Bar(
                 start=week.start,
-                label=_label(week.start, today),
+                label=week_label(week.start, today),
                 y=round(top, 1),
                 text_y=round(top + THICKNESS - 4, 1),
                 gap=week.due == 0,
-                due_width=round(PLOT * week.due / most, 1),
+                due_width=round(share(PLOT, week.due, most), 1),
                 kept_width=round(kept_w, 1),
                 partly_x=round(LABEL_W + kept_w, 1),
-                partly_width=round(PLOT * week.partly / most, 1),
+                partly_width=round(share(PLOT, week.partly, most), 1),
                 count_text=f"{week.kept} of {week.due}" if week.due else "nothing due",
             )
         )

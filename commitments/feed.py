@@ -39,7 +39,6 @@ from commitments.models import (
 )
 from commitments.occurrences import dates_between, segments
 from commitments.services import local_today
-from couples.models import Membership
 from privacy import crypto, entries
 from privacy.keyring import Keyring
 
@@ -196,19 +195,12 @@ def set_show_titles(ring: Keyring, show: bool) -> None:
 
 
 def feed_commitments(user: User) -> QuerySet[Commitment]:
-    """What a person's feed holds: their own commitments (private ones too) and the joint
-    rhythms of their current couple space while it lasts; never the partner's own."""
-    live_space = (
-        Membership.objects.current()
-        .filter(user_id=user.pk, couple__ended_at__isnull=True)
-        .values("couple_id")
-    )
+    """What a person's feed holds: what the access core says is theirs to keep (their own
+    commitments, private ones too, and the joint ones of their current couple space while it
+    lasts; never the partner's own), of those the joint rhythms only, and only active ones."""
     return (
-        Commitment.objects.visible_to(user)
-        .filter(
-            Q(author_id=user.pk, joint=False)
-            | Q(joint=True, kind__in=(Kind.CONVERSATION, Kind.REVIEW), couple_id__in=live_space)
-        )
+        Commitment.objects.kept_by(user)
+        .filter(Q(joint=False) | Q(kind__in=(Kind.CONVERSATION, Kind.REVIEW)))
         .filter(status=Status.ACTIVE)
         .prefetch_related("schedules")
         .order_by("created_at", "pk")

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ from commitments.occurrences import dates_between, falls_on, weeks_back
 from commitments.occurrences import month_bounds as month_bounds
 from couples import services as couples
 from couples.models import CoupleSpace
-from privacy import entries
+from privacy import entries, rules
 from privacy.entries import Visibility
 from privacy.keyring import Keyring
 
@@ -354,7 +354,7 @@ def set_status(
 
 
 def may_mark(user: User, commitment: Commitment) -> bool:
-    return commitment.author_id == user.pk or commitment.joint
+    return rules.may_change(user, commitment)
 
 
 def _check_occasion(
@@ -429,11 +429,11 @@ def record_outcome(
 @transaction.atomic
 def notice(ring: Keyring, commitment: Commitment, on_date: date, note: str = "") -> Noticed:
     user = ring.user
-    if commitment.author_id == user.pk or commitment.joint:
+    if rules.may_change(user, commitment):
         raise CommitmentProblem(
             "\u201cI noticed\u201d is for your partner's commitments, not your own."
         )
-    if not commitment.is_shared:
+    if not rules.may_notice(user, commitment):
         raise CommitmentProblem("This commitment isn't shared with you.")
     _check_occasion(commitment, on_date, local_today(user))
     noticed = Noticed.objects.filter(commitment=commitment, on_date=on_date, author=user).first()
@@ -796,7 +796,7 @@ def _tally(ring: Keyring, window: tuple[date, date]) -> dict[date, dict[str, int
     counts are made with the person's keys, when their page is shown."""
     user = ring.user
     lo, hi = window
-    mine = list(_with_history(user).filter(Q(author_id=user.pk) | Q(joint=True)))
+    mine = list(_with_history(user).filter(rules.changeable_by(user)))
     marked: dict[object, dict[date, str]] = defaultdict(dict)
     found = list(Outcome.objects.filter(commitment__in=mine, on_date__range=(lo, hi)))
     _open_outcomes(ring, found)

@@ -15,6 +15,7 @@ from notes.models import Note
 from privacy import entries
 from privacy.access import own_or_404, visible_or_404
 from privacy.keyring import keyring_for
+from privacy.sharing import change_sharing
 from tending.http import HtmxHttpRequest, signed_in_user
 
 
@@ -60,20 +61,14 @@ def note_detail(request: HtmxHttpRequest, note_id: UUID) -> HttpResponse:
 
 @require_POST
 def share(request: HtmxHttpRequest, note_id: UUID) -> HttpResponse:
-    note = own_or_404(Note, signed_in_user(request), note_id)
-    try:
-        entries.share(note, keyring_for(request))
-    except entries.NotReady as reason:
-        messages.error(request, str(reason))
-    return redirect("notes:list")
+    # The list shows the note as shared: no line needed.
+    return change_sharing(request, Note, note_id, shared=True, back="notes:list")
 
 
 @require_POST
 def unshare(request: HtmxHttpRequest, note_id: UUID) -> HttpResponse:
-    note = own_or_404(Note, signed_in_user(request), note_id)
-    entries.unshare(note, keyring_for(request))
-    messages.info(request, "Only you can see this note now.")
-    return redirect("notes:list")
+    said = "Only you can see this note now."
+    return change_sharing(request, Note, note_id, shared=False, back="notes:list", said=said)
 
 
 @require_POST

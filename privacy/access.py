@@ -9,12 +9,12 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
-from django.db.models import Q
 from django.http import Http404
 
 from accounts.models import User
 from couples.models import Invite, Membership
 from privacy.entries import Entry
+from privacy.rules import changeable_by
 
 E = TypeVar("E", bound=Entry)
 NOT_FOUND = "Not found."
@@ -47,10 +47,7 @@ def changeable_or_404[E: Entry](model: type[E], user: User, pk: Any) -> E:
     """An entry this person may change: their own, or a *joint* one they can see (a rhythm
     both partners keep, such as the weekly conversation). `model` needs a `joint` field."""
     entry = (
-        model.objects.visible_to(user)
-        .filter(Q(author_id=user.pk) | Q(joint=True))
-        .filter(pk=_as_uuid(pk))
-        .first()
+        model.objects.visible_to(user).filter(changeable_by(user)).filter(pk=_as_uuid(pk)).first()
     )
     if entry is None:
         raise Http404(NOT_FOUND)

@@ -28,7 +28,7 @@ from django.utils.formats import date_format
 
 from accounts.models import User
 from couples.models import Membership
-from privacy import crypto
+from privacy import crypto, rules
 from privacy.keyring import Keyring
 
 
@@ -82,6 +82,23 @@ class EntryQuerySet(models.QuerySet[Any]):
 
     def authored_by(self, user: User) -> Self:
         return self.filter(author_id=user.pk)
+
+    def kept_by(self, user: User) -> Self:
+        """What is this person's own to keep, of what they may read: their own entries, and
+        the joint records of their current couple space while it lasts; never what the
+        partner wrote alone, shared or not. (A calendar feed for the person holds this.)"""
+        joint = getattr(self.model, "JOINT_LOOKUP", None)
+        own = Q(author_id=user.pk)
+        if not joint:
+            return self.visible_to(user).filter(own)
+        live = (
+            Membership.objects.current()
+            .filter(user_id=user.pk, couple__ended_at__isnull=True)
+            .values("couple_id")
+        )
+        return self.visible_to(user).filter(
+            (own & Q(**{joint: False})) | Q(**{joint: True}, couple_id__in=live)
+        )
 
 
 E = TypeVar("E", bound="Entry")
@@ -259,7 +276,7 @@ class Entry(models.Model):
                     "Sharing opens once your partner next visits Tending; try again after that."
                 )
             return key, "couple"
-        if self.author_id != ring.user.pk:
+        if not rules.is_author(ring.user, self):
             raise PermissionError("Only the author can open a private entry.")
         return ring.data_key(), "author"
 
@@ -335,7 +352,7 @@ entry_shared = Signal()
 
 @transaction.atomic
 def share(entry: Entry, ring: Keyring) -> None:
-    if entry.author_id != ring.user.pk:
+    if not rules.is_author(ring.user, entry):
         raise PermissionError("Only the author can share an entry.")
     if not entry.SHAREABLE:
         raise NotReady("This kind of entry is only ever yours; it can't be shared.")
@@ -356,7 +373,7 @@ def share(entry: Entry, ring: Keyring) -> None:
 @transaction.atomic
 def unshare(entry: Entry, ring: Keyring) -> None:
     """Takes effect at once everywhere: the partner's pages, feeds and exports."""
-    if entry.author_id != ring.user.pk:
+    if not rules.is_author(ring.user, entry):
         raise PermissionError("Only the author can stop sharing an entry.")
     if not entry.is_shared:
         return

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, HttpRequest, HttpResponse
 
 from couples.models import Membership
 from privacy import keys
+from privacy.access import NOT_FOUND
 from privacy.keyring import SESSION_FIELD, Locked, keyring_for
 from tending.http import signed_in_user
 
@@ -63,3 +65,20 @@ class KeyringMiddleware:
         if couple_key is not None:
             for partner in waiting:
                 keys.grant_to_partner(membership.couple_id, couple_key, partner)
+
+
+class NotYoursMiddleware:
+    """A service that refuses a person with `PermissionError` (privacy/rules.py) answers with
+    the same 404 as a missing entry, in this one place rather than in every view: "not
+    yours" never confirms that something exists, and never becomes a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, PermissionError):
+            return response_for_exception(request, Http404(NOT_FOUND))
+        return None

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "privacy.middleware.KeyringMiddleware",
+    "privacy.middleware.NotYoursMiddleware",  # PermissionError from a service: the usual 404
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SignedInSessionMiddleware",  # sessions list, idle lock
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

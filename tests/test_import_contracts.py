@@ -25,10 +25,29 @@ PROBES = [
         "today._contract_probe -> notes.forms",
     ),
     (
+        # A services package's sub-modules are its own: others import `agreements.services`.
+        "conversations/_contract_probe.py",
+        "from agreements.services import review\n",
+        "Feature apps meet only through each other's services BROKEN",
+        "conversations._contract_probe -> agreements.services.review",
+    ),
+    (
         "privacy/_contract_probe.py",
         "from notes import services\n",
         "Core apps import no feature app BROKEN",
         "privacy._contract_probe -> notes.services",
+    ),
+    (
+        "safety/_contract_probe.py",
+        "from commitments.models import Commitment\n",
+        "Core apps import no feature app BROKEN",
+        "safety._contract_probe -> commitments.models",
+    ),
+    (
+        "charts/_contract_probe.py",
+        "from bids import services\n",
+        "Core apps import no feature app BROKEN",
+        "charts._contract_probe -> bids.services",
     ),
     (
         "tending/_contract_probe.py",

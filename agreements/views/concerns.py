@@ -20,7 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,7 +35,7 @@ from agreements.review_forms import (
 )
 from conversations import services as conversations
 from couples import services as couples
-from privacy.access import NOT_FOUND, own_or_404, visible_or_404
+from privacy.access import own_or_404, visible_or_404
 from privacy.keyring import keyring_for
 from tending.http import HtmxHttpRequest, signed_in_user
 
@@ -223,8 +223,6 @@ def detail(request: HtmxHttpRequest, concern_id: UUID) -> HttpResponse:
             send=form.sending,
             concern=concern,
         )
-    except PermissionError:
-        raise Http404(NOT_FOUND) from None
     except services.AgreementProblem as problem:
         return _render_concern(request, concern, form=form, problem=str(problem), status=400)
     if already_sent:
@@ -251,8 +249,6 @@ def answer(request: HtmxHttpRequest, concern_id: UUID) -> HttpResponse:
             **{name: form.cleaned_data[name] for name in ANSWER_FIELDS},
             send=form.sending,
         )
-    except PermissionError:
-        raise Http404(NOT_FOUND) from None
     except services.AgreementProblem as problem:
         return _render_concern(request, concern, answer_form=form, problem=str(problem), status=400)
     if already_sent:

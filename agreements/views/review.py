@@ -10,107 +10,27 @@ answers are read only through `services.review_results`, and only then.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from agreements import services
-from agreements.models import Agreement, Choice, Review, ReviewAnswer
-from agreements.review_forms import ReviewForm, ReviewItem, agreement_title, review_initial
-from couples import services as couples
-from privacy.keyring import Keyring, keyring_for
+from agreements.models import Review
+from agreements.presenters.review import (
+    FIELD_TROUBLE,
+    partner_name,
+    result_cards,
+    review_items,
+    said_of,
+)
+from agreements.review_forms import ReviewForm, review_initial
+from privacy.keyring import keyring_for
 from tending.http import HtmxHttpRequest, signed_in_user
-
-CHOICE_WORDS = dict(Choice.choices)
-BOTH_CHOSE: dict[str, str] = {
-    Choice.KEEP: "You both chose to keep it as it is.",
-    Choice.REVISE: "You both chose to revise it. Either of you can propose the new words "
-    "from the agreement's page.",
-    Choice.RETIRE: "You both chose to retire it. Either of you can propose retiring it from "
-    "the agreement's page.",
-}
-CHOSE_DIFFERENTLY = "To talk about: you chose differently"
-ONE_ANSWERED = "To talk about: only one of you answered for this one"
-FIELD_TROUBLE = "Something on this page needs another look. Nothing was saved."
-
-
-def _partner_name(user: User) -> str:
-    partner = couples.partner_of(user)
-    return partner.display_name if partner else "your partner"
-
-
-def _items(ring: Keyring, user: User) -> list[ReviewItem]:
-    """The agreements in effect, the ones someone stepped back from first, opened."""
-    agreements = services.reveal_agreements(ring, services.to_review(user))
-    partner = _partner_name(user)
-
-    def who(agreement: Agreement) -> str:
-        if not agreement.stepped_back:
-            return ""
-        return "You" if agreement.stepped_back_by_id == user.pk else partner
-
-    return [ReviewItem(a, agreement_title(a), who(a)) for a in agreements]
-
-
-@dataclass(frozen=True)
-class Said:
-    """One person's answer about one agreement, in words."""
-
-    choice: str
-    note: str
-
-
-def _said(answer: ReviewAnswer | None, partner: str) -> Said:
-    if answer is None:
-        return Said("No answer this month", "")
-    if answer.unreadable:
-        return Said("This answer can't be opened any more", "")
-    if answer.waiting:
-        return Said(f"This answer opens once {partner} next visits Tending", "")
-    return Said(
-        CHOICE_WORDS.get(answer.plain.get("choice") or "", "No answer this month"),
-        answer.plain.get("note") or "",
-    )
-
-
-@dataclass(frozen=True)
-class ResultCard:
-    agreement: Agreement
-    title: str
-    mine: Said
-    theirs: Said
-    flag: str  # words saying why it is to talk about; empty when both chose the same
-    calm: str  # the line shown when both chose the same
-
-
-def _results(ring: Keyring, review: Review, partner: str) -> list[ResultCard]:
-    cards = []
-    for row in services.review_results(ring, review):  # differing rows come first
-        flag = ""
-        calm = ""
-        if row.differs:
-            flag = CHOSE_DIFFERENTLY if row.mine and row.theirs else ONE_ANSWERED
-        else:
-            choice = row.mine.plain.get("choice") if row.mine else ""
-            calm = BOTH_CHOSE.get(choice or "", "You both chose the same.")
-        cards.append(
-            ResultCard(
-                row.agreement,
-                agreement_title(row.agreement),
-                _said(row.mine, partner),
-                _said(row.theirs, partner),
-                flag,
-                calm,
-            )
-        )
-    return cards
 
 
 def _month(user: User, review: Review | None) -> date:
@@ -127,21 +47,21 @@ def _render(
     user = signed_in_user(request)
     ring = keyring_for(request)
     review = services.find_review(user)
-    partner = _partner_name(user)
+    partner = partner_name(user)
     context: dict[str, Any] = {
         "partner": partner,
         "month": _month(user, review),
         "problems": problems or [],
     }
     if review is not None and review.finished_at is not None:
-        context |= {"state": "done", "results": _results(ring, review, partner)}
+        context |= {"state": "done", "results": result_cards(ring, review, partner)}
         return render(request, "agreements/review.html", context, status=status)
-    items = _items(ring, user) if form is None else form.items
+    items = review_items(ring, user) if form is None else form.items
     if services.has_finished(user, review):
         mine = services.my_answers(ring, review)
         context |= {
             "state": "waiting",
-            "mine": [(item, _said(mine.get(item.agreement.pk), partner)) for item in items],
+            "mine": [(item, said_of(mine.get(item.agreement.pk), partner)) for item in items],
         }
     elif not items:
         context["state"] = "nothing"
@@ -169,7 +89,7 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
         return _render(request)
     user = signed_in_user(request)
     ring = keyring_for(request)
-    form = ReviewForm(request.POST, items=_items(ring, user))
+    form = ReviewForm(request.POST, items=review_items(ring, user))
     if not form.is_valid():
         return _refused(request, form)
     answers = form.answers()
@@ -194,7 +114,7 @@ def finish(request: HtmxHttpRequest) -> HttpResponse:
     ring = keyring_for(request)
     if services.has_finished(user, services.find_review(user)):
         return _already_finished(request)
-    items = _items(ring, user)
+    items = review_items(ring, user)
     if not items:
         messages.info(request, "There are no agreements in effect to review this month.")
         return redirect("agreements:review")
@@ -203,11 +123,7 @@ def finish(request: HtmxHttpRequest) -> HttpResponse:
         return _refused(request, form)
     answers = form.answers()
     try:
-        # Both steps or neither: a refused finish leaves the saved answers as they were.
-        with transaction.atomic():
-            if answers:
-                services.save_review_answers(ring, answers)
-            done = services.finish_review(ring)
+        done = services.save_and_finish_review(ring, answers)
     except services.AgreementProblem as problem:
         if services.has_finished(user, services.find_review(user)):
             return _already_finished(request)  # the other submit of a double click won
@@ -219,7 +135,7 @@ def finish(request: HtmxHttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Thank you. Your part is done; {_partner_name(user)} can finish theirs "
+            f"Thank you. Your part is done; {partner_name(user)} can finish theirs "
             "whenever they're ready.",
         )
     return redirect("agreements:review")

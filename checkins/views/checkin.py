@@ -27,8 +27,8 @@ from checkins.forms import CheckInForm, SharingPreferenceForm
 from checkins.models import LATE_DAYS, CheckIn, HardDay
 from couples import services as couples
 from privacy import entries
-from privacy.access import own_or_404
 from privacy.keyring import keyring_for
+from privacy.sharing import change_sharing
 from tending.http import HtmxHttpRequest, signed_in_user
 from tending.paging import page_or_first
 
@@ -239,37 +239,28 @@ def sharing_preference(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("checkins:history")
 
 
-def _back_to_history(request: HtmxHttpRequest) -> HttpResponse:
-    """To the page of the history the person was on."""
+def _history_url(request: HtmxHttpRequest) -> str:
+    """The page of the history the person was on."""
     url = reverse("checkins:history")
     asked = request.POST.get("page", "")
     if asked.isdigit() and int(asked) > 1:
         url += f"?page={int(asked)}"
-    return redirect(url)
+    return url
 
 
 @require_POST
 def share(request: HtmxHttpRequest, checkin_id: UUID) -> HttpResponse:
-    user = signed_in_user(request)
-    entry = own_or_404(CheckIn, user, checkin_id)
-    try:
-        entries.share(entry, keyring_for(request))
-    except entries.NotReady as reason:
-        messages.error(request, str(reason))
-    else:
-        partner = couples.partner_of(user)
-        name = partner.display_name if partner else "your partner"
-        messages.success(request, f"Shared with {name}. You can stop sharing at any time.")
-    return _back_to_history(request)
+    partner = couples.partner_of(signed_in_user(request))
+    name = partner.display_name if partner else "your partner"
+    said = f"Shared with {name}. You can stop sharing at any time."
+    return change_sharing(
+        request, CheckIn, checkin_id, shared=True, back=_history_url(request), said=said
+    )
 
 
 @require_POST
 def unshare(request: HtmxHttpRequest, checkin_id: UUID) -> HttpResponse:
-    entry = own_or_404(CheckIn, signed_in_user(request), checkin_id)
-    try:
-        entries.unshare(entry, keyring_for(request))
-    except entries.NotReady as reason:
-        messages.error(request, str(reason))
-    else:
-        messages.info(request, "Only you can see this check-in now.")
-    return _back_to_history(request)
+    said = "Only you can see this check-in now."
+    return change_sharing(
+        request, CheckIn, checkin_id, shared=False, back=_history_url(request), said=said
+    )

@@ -27,8 +27,8 @@ from checkins.prompts import PROMPTS, Prompt, for_role, suggested
 from couples import services as couples
 from couples.models import Role
 from privacy import entries
-from privacy.access import own_or_404
 from privacy.keyring import keyring_for
+from privacy.sharing import change_sharing
 from tending.http import HtmxHttpRequest, signed_in_user
 from tending.paging import page_or_first
 
@@ -167,22 +167,18 @@ def prompts(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_POST
 def share(request: HtmxHttpRequest, reflection_id: UUID) -> HttpResponse:
-    answer = own_or_404(Reflection, signed_in_user(request), reflection_id)
-    try:
-        entries.share(answer, keyring_for(request))
-    except entries.NotReady as reason:
-        messages.error(request, str(reason))
-    else:
-        messages.success(request, "Shared with your partner. You can stop sharing at any time.")
-    return redirect(_back(request))
+    said = "Shared with your partner. You can stop sharing at any time."
+    return change_sharing(
+        request, Reflection, reflection_id, shared=True, back=_back(request), said=said
+    )
 
 
 @require_POST
 def unshare(request: HtmxHttpRequest, reflection_id: UUID) -> HttpResponse:
-    answer = own_or_404(Reflection, signed_in_user(request), reflection_id)
-    entries.unshare(answer, keyring_for(request))
-    messages.info(request, "Only you can read this answer now.")
-    return redirect(_back(request))
+    said = "Only you can read this answer now."
+    return change_sharing(
+        request, Reflection, reflection_id, shared=False, back=_back(request), said=said
+    )
 
 
 def _back(request: HtmxHttpRequest) -> str:

@@ -36,7 +36,7 @@ from commitments.forms import (
 from commitments.models import Commitment, Kind, Outcome, Result, Status
 from commitments.occurrences import Rule
 from couples import services as couples
-from privacy import entries
+from privacy import entries, rules
 from privacy.access import changeable_or_404, visible_or_404
 from privacy.keyring import keyring_for
 from tending.http import HtmxHttpRequest, signed_in_user
@@ -146,12 +146,11 @@ def _occasion_rows(
 
 def _who_may(user: User, commitment: Commitment) -> dict[str, bool]:
     """What the page offers; the services decide again on every POST."""
-    own = commitment.author_id == user.pk
     return {
-        "is_own": own,
-        "may_change": own or commitment.joint,
+        "is_own": rules.is_author(user, commitment),
+        "may_change": rules.may_change(user, commitment),
         "may_mark": services.may_mark(user, commitment),
-        "may_notice": not own and not commitment.joint and commitment.is_shared,
+        "may_notice": rules.may_notice(user, commitment),
     }
 
 

@@ -22,7 +22,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from conftest import make_user, pair, signed_in
+from conftest import PASSWORD, make_user, pair, signed_in
 from couples.models import Role
 
 # Playwright's sync API keeps an event loop running in this thread while it's started, so
@@ -183,6 +183,23 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD, *, check_pages: bool = False) -> None:
+    """Sign in through the real form and land on Today. With `check_pages`, the sign-in page
+    and Today are each checked to be the page expected and run through axe on the way (for
+    journeys that review every page they pass)."""
+    page.goto("/account/sign-in/")
+    if check_pages:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Welcome back")
+        check_a11y(page)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
+    if check_pages:
+        check_a11y(page)
 
 
 def sign_up(page: Page, name: str, email: str, password: str) -> str | None:

@@ -28,6 +28,7 @@ from privacy import entries
 from privacy.entries import Visibility
 from privacy.keyring import PasswordKeyring
 from tests.browser.conftest import NewContext, check_a11y, clear_of_midnight, screenshot
+from tests.browser.conftest import sign_in as browser_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -187,13 +188,7 @@ def none_of(page: Page, words: tuple[str, ...]) -> None:
 
 
 def sign_in(page: Page, email: str) -> None:
-    visit(page, "/account/sign-in/", "Welcome back")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    heading(page, "Today")
-    check_a11y(page)
+    browser_sign_in(page, email, check_pages=True)
 
 
 def scale_step(page: Page, question: str, value: int) -> Locator:

@@ -20,8 +20,9 @@ from commitments.forms import WEEKDAY_NAMES, ordinal
 from commitments.models import Commitment, Kind, Noticed, Outcome, Result
 from commitments.services import local_today
 from commitments.tests.helpers import how_it_went
-from conftest import PASSWORD, make_user, pair
+from conftest import make_user, pair
 from tests.browser.conftest import NewContext, check_a11y, clear_of_midnight, screenshot
+from tests.browser.conftest import sign_in as browser_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -57,12 +58,7 @@ def said(page: Page, text: str) -> None:
 
 
 def sign_in(page: Page, email: str) -> None:
-    visit(page, "/account/sign-in/", "Welcome back")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    submit(page, page.get_by_role("button", name="Sign in"))
-    heading(page, "Today")
-    check_a11y(page)
+    browser_sign_in(page, email, check_pages=True)
 
 
 def long_date(day: date) -> str:

@@ -23,7 +23,7 @@ from agreements.models import AgreementVersion, Kind
 from commitments import services as commitments
 from commitments.occurrences import Rule
 from conftest import PASSWORD, make_user, pair
-from tests.browser.conftest import NewContext, check_a11y, screenshot
+from tests.browser.conftest import NewContext, check_a11y, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,15 +37,6 @@ LINES = [
     "Alice noticed one of your commitments",
     "Alice raised a concern about an agreement",
 ]
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/account/sign-in/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
 
 
 def submit(page: Page, button: str) -> None:

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from conftest import PASSWORD, make_user, pair
+from conftest import make_user, pair
 from notes.models import Note
-from tests.browser.conftest import NewContext, check_a11y, screenshot
+from tests.browser.conftest import NewContext, check_a11y, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/account/sign-in/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
 
 
 def test_a_note_reaches_the_partner_only_while_shared(new_context: NewContext) -> None:

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
-from conftest import PASSWORD, make_user
-from tests.browser.conftest import NewContext, check_a11y, screenshot
+from conftest import make_user
+from tests.browser.conftest import NewContext, check_a11y, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -32,15 +32,6 @@ def answer_offsite(context: BrowserContext) -> None:
 
     context.route(f"{NEUTRAL}*", page_for("Weather"))
     context.route(f"{BEFORE}*", page_for("News"))
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/account/sign-in/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Today")
 
 
 # Signed out, Today is the welcome page for first visitors.
