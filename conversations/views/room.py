@@ -37,6 +37,7 @@ from conversations.views.start import (
 from couples import services as couples
 from privacy.access import visible_or_404
 from privacy.keyring import Keyring, keyring_for
+from privacy.middleware import without_key_handover
 from tending.http import HtmxHttpRequest, local_path, signed_in_user
 
 POLL_MS = 1500  # the partner's screen follows within about this long
@@ -457,6 +458,7 @@ def room(request: HtmxHttpRequest, conversation_id: UUID) -> HttpResponse:
     return response
 
 
+@without_key_handover
 @require_GET
 def state(request: HtmxHttpRequest, conversation_id: UUID) -> HttpResponse:
     """For polling: 204 while the screen is current, else the new `#stage`."""
