@@ -180,6 +180,9 @@ class Entry(models.Model):
     SEALED_FROM_PARTNER: ClassVar[bool] = False
     # False for kinds that are only ever private (a journal): sharing them is refused.
     SHAREABLE: ClassVar[bool] = True
+    # False for kinds made from other entries (a weekly summary of check-ins): the export
+    # carries what they were made from instead. Deleting an account still removes them.
+    EXPORTED: ClassVar[bool] = True
     # The entry this one answers or belongs to, when that may be someone else's (the
     # commitment an "I noticed" is about). What a person wrote is theirs: the foreign key is
     # SET_NULL, so deleting the other's account leaves this row, and the export says the

@@ -43,6 +43,8 @@ def _collect(user: User, ring: Keyring) -> list[tuple[type[Entry], list[Entry]]]
     them now (the one reading rule, `visible_to`, decides)."""
     kinds = []
     for model in entry_models():
+        if not model.EXPORTED:
+            continue
         visible = model.objects.visible_to(user).select_related("author").order_by("created_at")
         kinds.append((model, reveal(list(visible), ring)))
     return kinds

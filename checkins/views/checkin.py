@@ -253,7 +253,7 @@ def share(request: HtmxHttpRequest, checkin_id: UUID) -> HttpResponse:
     user = signed_in_user(request)
     entry = own_or_404(CheckIn, user, checkin_id)
     try:
-        entries.share(entry, keyring_for(request))
+        services.share_checkin(keyring_for(request), entry)
     except entries.NotReady as reason:
         messages.error(request, str(reason))
     else:
@@ -267,7 +267,7 @@ def share(request: HtmxHttpRequest, checkin_id: UUID) -> HttpResponse:
 def unshare(request: HtmxHttpRequest, checkin_id: UUID) -> HttpResponse:
     entry = own_or_404(CheckIn, signed_in_user(request), checkin_id)
     try:
-        entries.unshare(entry, keyring_for(request))
+        services.unshare_checkin(keyring_for(request), entry)
     except entries.NotReady as reason:
         messages.error(request, str(reason))
     else:
