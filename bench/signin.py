@@ -78,7 +78,8 @@ def _run(runs: int, profile: bool) -> None:
 
     tending_ms: list[float] = []
     plain_ms: list[float] = []
-    tending_sign_in(), plain_sign_in()  # warm-up
+    tending_sign_in()  # warm-up
+    plain_sign_in()
     for _ in range(runs):
         for fn, out in ((tending_sign_in, tending_ms), (plain_sign_in, plain_ms)):
             start = time.perf_counter()

@@ -244,8 +244,8 @@ def weekly_averages(
         .values_list("pk", "day", "updated_at", "visibility")
     ):
         stamps.setdefault(_monday(day), []).append((pk, updated, visibility))
-    kept = {
-        s.week: s
+    kept: dict[date, WeekSummary] = {
+        s.week: s  # type: ignore[attr-defined,misc]
         for s in entries.reveal(
             list(
                 WeekSummary.objects.authored_by(ring.user).filter(
@@ -356,11 +356,8 @@ def _average(start: date, figures: dict[str, int] | None) -> WeekAverage:
     n = int(figures["n"]) if figures else 0
     if not figures or not n:
         return WeekAverage(start, None, None, None, 0)
-    return WeekAverage(
-        start,
-        *(_mean(int(figures[name]), n) for name in _RATINGS),
-        n,
-    )
+    safety, closeness, heaviness = (_mean(int(figures[name]), n) for name in _RATINGS)
+    return WeekAverage(start, safety, closeness, heaviness, n)
 
 
 def _mean(total: int, n: int) -> float:
@@ -385,7 +382,7 @@ def weekly_averages_from_scratch(
     for entry in entries.reveal(list(rows.defer("words", "moments")), ring, fields=_RATINGS):
         if entry.unreadable or entry.waiting:
             continue
-        by_week.setdefault(_monday(entry.day), []).append(entry)  # type: ignore[arg-type]
+        by_week.setdefault(_monday(entry.day), []).append(entry)  # type: ignore[attr-defined,arg-type]
     out = []
     for n in range(weeks):
         start = first + timedelta(weeks=n)

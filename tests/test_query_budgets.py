@@ -129,7 +129,6 @@ def _history(cast: Cast, start: int, days: int) -> None:
     from commitments import services as commitments
     from conftest import ring
     from privacy import entries
-    from privacy.entries import Visibility
 
     for n, persona in enumerate((cast.alice, cast.bob)):
         user = persona.user
@@ -138,9 +137,21 @@ def _history(cast: Cast, start: int, days: int) -> None:
         walk = commitments.visible_commitments(user).filter(author=user).first()
         for offset in range(start + days - 1, start - 1, -1):
             day = today - timedelta(days=offset)
-            values = {"safety": (offset + n) % 11, "closeness": offset % 7, "heaviness": 1 + offset % 5}
+            values = {
+                "safety": (offset + n) % 11,
+                "closeness": offset % 7,
+                "heaviness": 1 + offset % 5,
+            }
             if offset <= 6:
-                checkins.check_in(keys, day, **values, words="a day", shared=offset % 3 != 0)
+                checkins.check_in(
+                    keys,
+                    day,
+                    safety=values["safety"],
+                    closeness=values["closeness"],
+                    heaviness=values["heaviness"],
+                    words="a day",
+                    shared=offset % 3 != 0,
+                )
             else:
                 entry = CheckIn(author=user, day=day, couple_id=None)
                 entries.encrypt_into(entry, keys, {**values, "moments": [], "words": "a day"})
