@@ -175,6 +175,7 @@ def _a_round(ring: PasswordKeyring) -> Any:
 # can't guess.
 REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
     "checkins.CheckIn": {"day": _a_distinct_day},
+    "checkins.WeekSummary": {"week": _a_distinct_day},
     "commitments.Outcome": {"commitment": _a_commitment},
     "commitments.Noticed": {"commitment": _a_commitment},
     "agreements.AgreementVersion": {"agreement": _an_agreement},
