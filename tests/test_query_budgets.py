@@ -228,3 +228,17 @@ def test_main_pages_keep_to_twelve_queries_however_long_the_history(cast: Cast) 
     # Issue 18 asks 12 for Today too; it is at 25-26 here (was 27-28): still to do, see
     # docs/performance.md for where its queries go.
     assert after["today"] <= 26, after
+
+
+def test_the_empty_conversation_poll_costs_three_queries(cast: Cast) -> None:
+    """Session, person, and the conversation's revision: no key work, no membership probe."""
+    from conftest import ring
+    from conversations import services as conversations
+
+    talk = conversations.start(ring(cast.alice.user), kind="topic", mode="apart", topic="Us")
+    url = reverse("conversations:state", args=[talk.pk]) + f"?revision={talk.revision}"
+    cast.alice.client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = cast.alice.client.get(url)
+    assert response.status_code == 204
+    assert len(captured) <= 3, [q["sql"][:80] for q in captured]
