@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from accounts.models import User
-from accounts.request_scope import forgets, remembered
+from accounts.request_scope import forget, forgets, remembered
 from couples.models import CoupleSpace, Invite, Membership, Role
 from privacy import keys
 
@@ -302,4 +302,5 @@ def start_over(user: User) -> Membership:
             raise CoupleProblem(ALREADY_IN_SPACE)
         membership.left_at = timezone.now()
         membership.save(update_fields=["left_at"])
+        forget("couples.pair")  # the space about to be made asks again
     return create_couple_space(user, membership.role if membership else Role.BOTH)
