@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts import signins
 from accounts.models import User
+from accounts.request_scope import request_scope
 
 LOCKED = "Tending locked itself after a quiet while. Please sign in again to go on."
 ENDED = "This device was signed out from another one. Please sign in again to go on."
@@ -31,7 +32,6 @@ class SignedInSessionMiddleware:
     device, and locks an idle one (see `accounts.signins`). Sits after the messages
     middleware, so the sign-in page can say why; the login-required check that runs before
     the view then sends the person to sign in, with the page they were on as `next`."""
-
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -48,3 +48,14 @@ class SignedInSessionMiddleware:
             if isinstance(signed_in, User) and signed_in.is_authenticated:
                 signins.record(request, signed_in, new_sign_in=True)
         return response
+
+
+class RequestScopeMiddleware:
+    """Opens the request scope (accounts/request_scope.py) for the rest of the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with request_scope():
+            return self.get_response(request)

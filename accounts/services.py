@@ -192,19 +192,23 @@ def sign_in(request: HttpRequest, *, email: str, password: str) -> User | None:
     device = devices.known_device(request, email)
     if throttle.is_blocked("sign-in", email, address, device):
         raise SignInRefused(SLOW_DOWN)
-    # authenticate() hashes a dummy password for unknown emails, so the work matches too.
+    # The key derivation starts first and runs beside the password check; authenticate()
+    # hashes a dummy password for unknown emails, and begin_unlock derives under a throwaway
+    # salt for them, so the work matches too.
+    unlocking = keys.begin_unlock(email, password)
     user = authenticate(request, email=email, password=password)
     if not isinstance(user, User):
+        unlocking.wait()
         throttle.record_failure("sign-in", email, address, device)
         raise SignInRefused(WRONG_DETAILS)
     throttle.clear("sign-in", email, address, device)
-    if keys.has_keys(user) and two_factor.has_second_step(user):
-        two_factor.begin(request, user, keys.unlock_with_password(user, password), email)
+    if unlocking.holds_keys_of(user) and two_factor.has_second_step(user):
+        two_factor.begin(request, user, unlocking.data_key(user), email)
         return None
-    if keys.has_keys(user):
-        data_key = keys.unlock_with_password(user, password)
-        _start_session(request, user, data_key)
+    if unlocking.holds_keys_of(user):
+        _start_session(request, user, unlocking.data_key(user))
     else:  # an account made outside sign-up (createsuperuser): give it keys now
+        unlocking.wait()
         data_key, code = keys.create_person_keys(user, password)
         _start_session(request, user, data_key)
         _offer_recovery_code(request, code)

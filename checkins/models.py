@@ -126,3 +126,30 @@ class CheckInPreference(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in preference of {self.user_id}"
+
+
+class WeekSummary(Entry):
+    """One week of one person's check-ins as a reader sees them (the author is the reader;
+    `subject` is whose check-ins): the sums and the count of the three ratings, so trends
+    need not open every check-in again. Encrypted under the reader's own key and never
+    shared; a summary of the partner's check-ins holds only what the partner shared. A
+    fingerprint of the check-ins it was made from (ids, times, visibility) rides inside the
+    ciphertext, so a summary that no longer matches is remade, never shown."""
+
+    SHAREABLE = False
+    EXPORTED = False  # made from check-ins that are exported themselves
+
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    week = models.DateField()  # its Monday
+    figures = EncryptedField()
+
+    class Meta:
+        verbose_name = "weekly check-in summary"
+        verbose_name_plural = "weekly check-in summaries"
+        constraints = (
+            models.UniqueConstraint(
+                fields=["author", "subject", "week"], name="one_summary_per_reader_week"
+            ),
+        )

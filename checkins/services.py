@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from fractions import Fraction
 from statistics import mean
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,6 +25,7 @@ from checkins.models import (
     HardDay,
     JournalEntry,
     Reflection,
+    WeekSummary,
 )
 from commitments import services as commitments
 from couples import services as couples
@@ -125,8 +130,21 @@ def check_in(
             entries.unshare(entry, ring)
     except entries.NotReady as reason:
         raise CheckInProblem(str(reason)) from None
+    refresh_summaries(ring, day)
     _keep_rhythm(ring, day)
     return entry
+
+
+@transaction.atomic
+def share_checkin(ring: Keyring, entry: CheckIn) -> None:
+    entries.share(entry, ring)
+    refresh_summaries(ring, entry.day)
+
+
+@transaction.atomic
+def unshare_checkin(ring: Keyring, entry: CheckIn) -> None:
+    entries.unshare(entry, ring)
+    refresh_summaries(ring, entry.day)
 
 
 def _keep_rhythm(ring: Keyring, day: date) -> None:
@@ -211,7 +229,147 @@ def weekly_averages(
     ring: Keyring, author: User, weeks: int, *, today: date | None = None
 ) -> list[WeekAverage]:
     """Weekly averages of one person's check-ins the viewer may see, oldest week first.
-    Weeks with no check-in are gaps (None), never zeros."""
+    Weeks with no check-in are gaps (None), never zeros.
+
+    Read from the viewer's weekly summaries (`WeekSummary`): one query for them, one for
+    the check-ins' stamps (no text, nothing opened); only a week whose summary is missing
+    or no longer matches its check-ins is opened and summed again, and kept."""
+    today = today or local_today(ring.user)
+    monday = today - timedelta(days=today.weekday())
+    first = monday - timedelta(weeks=weeks - 1)
+    stamps: dict[date, list[tuple[object, ...]]] = {}
+    for pk, day, updated, visibility in (
+        CheckIn.objects.visible_to(ring.user)
+        .filter(author=author, day__range=(first, today))
+        .values_list("pk", "day", "updated_at", "visibility")
+    ):
+        stamps.setdefault(_monday(day), []).append((pk, updated, visibility))
+    kept: dict[date, WeekSummary] = {
+        s.week: s  # type: ignore[attr-defined,misc]
+        for s in entries.reveal(
+            list(
+                WeekSummary.objects.authored_by(ring.user).filter(
+                    subject=author, week__range=(first, monday)
+                )
+            ),
+            ring,
+        )
+    }
+    figures: dict[date, dict[str, int]] = {}
+    stale = []
+    for week, rows in stamps.items():
+        summary = kept.get(week)
+        plain = summary.plain.get("figures") if summary is not None else None
+        if isinstance(plain, dict) and plain.get("fp") == _fingerprint(rows):
+            figures[week] = plain
+        else:
+            stale.append(week)
+    if stale:
+        figures |= _summarise(ring, author, stale, kept)
+    gone = [s.pk for week, s in kept.items() if week not in stamps]
+    if gone:
+        WeekSummary.objects.filter(pk__in=gone).delete()
+    return [
+        _average(first + timedelta(weeks=n), figures.get(first + timedelta(weeks=n)))
+        for n in range(weeks)
+    ]
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _fingerprint(rows: Iterable[tuple[object, ...]]) -> str:
+    """Names exactly which check-ins, in which version and visibility, a week was made from."""
+    parts = sorted(f"{pk}|{_stamp(updated)}|{visibility}" for pk, updated, visibility in rows)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _stamp(moment: object) -> str:
+    return moment.isoformat() if isinstance(moment, datetime) else str(moment)
+
+
+_RATINGS = ("safety", "closeness", "heaviness")
+
+
+def _summarise(
+    ring: Keyring, author: User, weeks: list[date], kept: dict[date, WeekSummary] | None = None
+) -> dict[date, dict[str, int]]:
+    """Open the check-ins of these weeks, sum them, and keep each week's summary (encrypted
+    under the reader's own key). A week holding a check-in that can't be opened yet (the
+    couple key hasn't arrived) is summed but not kept, so it is looked at again."""
+    kept = dict(kept or {})
+    if not kept:
+        kept = {
+            s.week: s
+            for s in WeekSummary.objects.authored_by(ring.user).filter(
+                subject=author, week__in=weeks
+            )
+        }
+    wanted = set(weeks)
+    days = Q()
+    for week in weeks:
+        days |= Q(day__range=(week, week + timedelta(days=6)))
+    rows = list(
+        CheckIn.objects.visible_to(ring.user).filter(days, author=author).defer("words", "moments")
+    )
+    by_week: dict[date, list[CheckIn]] = {week: [] for week in wanted}
+    for row in rows:
+        by_week[_monday(row.day)].append(row)
+    out: dict[date, dict[str, int]] = {}
+    new: list[WeekSummary] = []
+    changed: list[WeekSummary] = []
+    dropped: list[Any] = []
+    for week, found in by_week.items():
+        opened = entries.reveal(found, ring, fields=_RATINGS)
+        readable = [e for e in opened if not (e.unreadable or e.waiting)]
+        plain = {"n": len(readable)}
+        for name in _RATINGS:
+            plain[name] = sum(int(e.plain[name]) for e in readable)
+        out[week] = plain
+        summary = kept.get(week)
+        if not found:
+            if summary is not None:
+                dropped.append(summary.pk)
+            continue
+        if len(readable) < len(found):
+            continue
+        if summary is None:
+            summary = WeekSummary(author=ring.user, subject=author, week=week)
+            new.append(summary)
+        else:
+            changed.append(summary)
+        summary.updated_at = timezone.now()
+        fingerprint = _fingerprint((e.pk, e.updated_at, e.visibility) for e in found)
+        entries.encrypt_into(summary, ring, {"figures": {**plain, "fp": fingerprint}})
+    if dropped:
+        WeekSummary.objects.filter(pk__in=dropped).delete()
+    if changed:
+        WeekSummary.objects.bulk_update(changed, ["figures", "updated_at"])
+    if new:
+        # Another request keeping the same week at the same moment: its copy stands.
+        WeekSummary.objects.bulk_create(new, ignore_conflicts=True)
+    return out
+
+
+def _average(start: date, figures: dict[str, int] | None) -> WeekAverage:
+    n = int(figures["n"]) if figures else 0
+    if not figures or not n:
+        return WeekAverage(start, None, None, None, 0)
+    safety, closeness, heaviness = (_mean(int(figures[name]), n) for name in _RATINGS)
+    return WeekAverage(start, safety, closeness, heaviness, n)
+
+
+def _mean(total: int, n: int) -> float:
+    """As `statistics.mean` of whole numbers gives it: exact, then rounded once."""
+    return float(Fraction(total, n)) if total % n else total // n
+
+
+def weekly_averages_from_scratch(
+    ring: Keyring, author: User, weeks: int, *, today: date | None = None
+) -> list[WeekAverage]:
+    """What `weekly_averages` gives, computed by opening every check-in: the reference its
+    summaries are tested against."""
     today = today or local_today(ring.user)
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(weeks=weeks - 1)
@@ -221,12 +379,10 @@ def weekly_averages(
         .order_by("day")
     )
     by_week: dict[date, list[CheckIn]] = {}
-    ratings = ("safety", "closeness", "heaviness")
-    for entry in entries.reveal(list(rows.defer("words", "moments")), ring, fields=ratings):
+    for entry in entries.reveal(list(rows.defer("words", "moments")), ring, fields=_RATINGS):
         if entry.unreadable or entry.waiting:
             continue
-        start = entry.day - timedelta(days=entry.day.weekday())  # type: ignore[attr-defined]
-        by_week.setdefault(start, []).append(entry)  # type: ignore[arg-type]
+        by_week.setdefault(_monday(entry.day), []).append(entry)  # type: ignore[attr-defined,arg-type]
     out = []
     for n in range(weeks):
         start = first + timedelta(weeks=n)
@@ -241,6 +397,16 @@ def weekly_averages(
             )
         )
     return out
+
+
+def refresh_summaries(ring: Keyring, day: date) -> None:
+    """After one of this person's check-ins changed: their own summary of that week is made
+    again now, and the partner's summary of it is dropped (the partner's key isn't here; it
+    is remade on the partner's next look)."""
+    user = ring.user
+    week = _monday(day)
+    WeekSummary.objects.filter(subject=user, week=week).exclude(author=user).delete()
+    _summarise(ring, user, [week])
 
 
 def partner_shares_checkins(user: User) -> User | None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from accounts.models import User
+from accounts.request_scope import forget, forgets, remembered
 from couples.models import CoupleSpace, Invite, Membership, Role
 from privacy import keys
 
@@ -58,10 +59,13 @@ def normalize_code(raw: str) -> str:
 
 
 def current_membership(user: User) -> Membership | None:
-    return Membership.objects.current().select_related("couple").filter(user=user).first()
+    return pair_of(user)[0]
 
 
 def partner_membership(membership: Membership) -> Membership | None:
+    mine, partner = pair_of(membership.user_id)
+    if mine is not None and mine.pk == membership.pk:
+        return partner
     return (
         Membership.objects.current()
         .select_related("user")
@@ -71,30 +75,37 @@ def partner_membership(membership: Membership) -> Membership | None:
     )
 
 
-def pair_of(user: User) -> tuple[Membership | None, Membership | None]:
+def pair_of(user: User | int) -> tuple[Membership | None, Membership | None]:
     """One's current membership (with its space) and the partner's (with their user), in one
-    query: the home page asks for both on every visit."""
+    query, asked once per request however many services want it (accounts/request_scope.py);
+    every change below forgets it."""
+    user_id = user if isinstance(user, int) else user.pk
+    return remembered(("couples.pair", user_id), lambda: _pair_of(user_id))
+
+
+def _pair_of(user_id: int) -> tuple[Membership | None, Membership | None]:
     rows = (
         Membership.objects.current()
         .select_related("couple", "user")
-        .filter(couple__memberships__user=user, couple__memberships__left_at__isnull=True)
+        .filter(couple__memberships__user_id=user_id, couple__memberships__left_at__isnull=True)
+        .order_by("pk")
     )
     mine = partner = None
     for row in rows:
-        if row.user_id == user.pk:
-            mine = row
+        if row.user_id == user_id:
+            mine = mine or row
         else:
-            partner = row
+            partner = partner or row
     return mine, partner
 
 
 def partner_of(user: User) -> User | None:
-    mine = current_membership(user)
-    theirs = partner_membership(mine) if mine else None
+    theirs = pair_of(user)[1]
     return theirs.user if theirs else None
 
 
 @transaction.atomic
+@forgets("couples.pair")
 def create_couple_space(user: User, role: Role | str = Role.BOTH) -> Membership:
     if current_membership(user):
         raise CoupleProblem(ALREADY_IN_SPACE)
@@ -196,6 +207,7 @@ def what_joining_leaves(user: User) -> str:
     raise CoupleProblem(ALREADY_IN_SPACE)
 
 
+@forgets("couples.pair")
 def _step_out_of_current_space(user: User) -> None:
     """Close this person's part in a space they may leave for a new one (see above)."""
     membership = current_membership(user)
@@ -230,6 +242,7 @@ def check_invite(invite: Invite, user: User | None) -> None:
 
 
 @transaction.atomic
+@forgets("couples.pair")
 def accept_invite(user: User, invite_id: UUID | str, role: Role | str) -> Membership:
     invite = Invite.objects.select_related("couple", "created_by").get(pk=invite_id)
     check_invite(invite, user)
@@ -255,12 +268,14 @@ def revoke_invite(invite: Invite) -> None:
     )
 
 
+@forgets("couples.pair")
 def set_role(membership: Membership, role: Role | str) -> None:
     membership.role = Role(role)
     membership.save(update_fields=["role"])
 
 
 @transaction.atomic
+@forgets("couples.pair")
 def leave(user: User) -> None:
     """Leave alone, at any time; the other person's approval is never needed."""
     membership = current_membership(user)
@@ -278,6 +293,7 @@ def leave(user: User) -> None:
 
 
 @transaction.atomic
+@forgets("couples.pair")
 def start_over(user: User) -> Membership:
     """After a partner left: close the old space for this person and open a new one."""
     membership = current_membership(user)
@@ -286,4 +302,5 @@ def start_over(user: User) -> Membership:
             raise CoupleProblem(ALREADY_IN_SPACE)
         membership.left_at = timezone.now()
         membership.save(update_fields=["left_at"])
+        forget("couples.pair")  # the space about to be made asks again
     return create_couple_space(user, membership.role if membership else Role.BOTH)

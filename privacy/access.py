@@ -70,6 +70,23 @@ def for_matching[E: Entry](model: type[E], user: User) -> list[E]:
     )
 
 
+def own_and_for_matching[E: Entry](model: type[E], user: User) -> tuple[list[E], list[E]]:
+    """This person's own entries of a sealed kind, and (as `for_matching`) the current
+    partner's, in one query. The same rule: never render the partner's."""
+    if not getattr(model, "SEALED_FROM_PARTNER", False):
+        raise TypeError(f"{model.__name__} is not sealed from the partner; use visible_to.")
+    current = Membership.objects.current()
+    mine = current.filter(user_id=user.pk).values("couple_id")
+    partners = current.filter(couple_id__in=mine).exclude(user_id=user.pk).values("user_id")
+    rows = list(
+        model.objects.filter(
+            Q(author_id=user.pk)
+            | Q(visibility="shared", couple_id__in=mine, author_id__in=partners)
+        )
+    )
+    return [r for r in rows if r.author_id == user.pk], [r for r in rows if r.author_id != user.pk]
+
+
 def current_membership_or_404(user: User) -> Membership:
     membership = Membership.objects.current().select_related("couple").filter(user=user).first()
     if membership is None:

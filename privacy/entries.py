@@ -200,6 +200,9 @@ class Entry(models.Model):
     # False for kinds that must never leave Tending in a file (the private safety check: an
     # export often lands on a shared device). Deleting the account still deletes them.
     IN_EXPORT: ClassVar[bool] = True
+    # False for kinds made from other entries (a weekly summary of check-ins): the export
+    # carries what they were made from instead. Deleting an account still removes them.
+    EXPORTED: ClassVar[bool] = True
     # The entry this one answers or belongs to, when that may be someone else's (the
     # commitment an "I noticed" is about). What a person wrote is theirs: the foreign key is
     # SET_NULL, so deleting the other's account leaves this row, and the export says the

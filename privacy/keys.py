@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from accounts.request_scope import forget, remembered
 from couples.models import CoupleSpace, Membership
 from privacy import crypto
 from privacy.crypto import KdfParams
@@ -42,6 +46,7 @@ def _set_recovery_wrap(keys: PersonKeys, data_key: bytes, code: str) -> None:
 
 def create_person_keys(user: User, password: str, retired: bytes = b"") -> tuple[bytes, str]:
     """New data key and key pair. Returns (data key, recovery code to show once)."""
+    forget("privacy.person_keys")
     data_key = crypto.new_key()
     public, private = crypto.new_keypair()
     code = crypto.new_recovery_code()
@@ -81,6 +86,47 @@ def unlock_with_password(user: User, password: str) -> bytes:
     )
 
 
+# Key derivation for sign-in runs beside the password check (both are Argon2 in C, which
+# lets go of Python's lock), so a sign-in waits for the slower of the two, not their sum.
+_derivations = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tending-kdf")
+
+
+@dataclass(frozen=True)
+class Unlocking:
+    """A password's key derivation under way for the account an email names (or, for an
+    email with no account or no keys, the same derivation under a throwaway salt)."""
+
+    row: PersonKeys | None
+    wrapping: Future[bytes]
+
+    def wait(self) -> bytes:
+        return self.wrapping.result()
+
+    def holds_keys_of(self, user: User) -> bool:
+        return self.row is not None and self.row.user_id == user.pk
+
+    def data_key(self, user: User) -> bytes:
+        """The data key, once the password was found right for `user`."""
+        wrapping = self.wait()
+        if self.row is None or self.row.user_id != user.pk:
+            raise PersonKeys.DoesNotExist
+        return crypto.decrypt(
+            bytes(self.row.data_key_by_password), wrapping, _ctx("dk-by-password", user.pk)
+        )
+
+
+def begin_unlock(email: str, password: str) -> Unlocking:
+    """Start deriving the password's wrapping key before the password is checked. The
+    same work whether or not the email has an account: one query, one derivation."""
+    row = PersonKeys.objects.filter(user__email=email).first()
+    if row is None:
+        salt, params = crypto.new_salt(), kdf_params()
+    else:
+        salt = bytes(row.password_salt)
+        params = KdfParams(row.password_kdf_ops, row.password_kdf_mem)
+    return Unlocking(row, _derivations.submit(crypto.derive_key, password, salt, params))
+
+
 def unlock_with_recovery_code(user: User, code: str) -> bytes:
     keys = PersonKeys.objects.get(user=user)
     params = KdfParams(keys.recovery_kdf_ops, keys.recovery_kdf_mem)
@@ -93,6 +139,7 @@ def unlock_with_recovery_code(user: User, code: str) -> bytes:
 
 
 def rewrap_for_password(user: User, data_key: bytes, new_password: str) -> None:
+    forget("privacy.person_keys")
     keys = PersonKeys.objects.get(user=user)
     _set_password_wrap(keys, data_key, new_password)
     keys.save(
@@ -106,6 +153,7 @@ def rewrap_for_password(user: User, data_key: bytes, new_password: str) -> None:
 
 
 def new_recovery_code(user: User, data_key: bytes) -> str:
+    forget("privacy.person_keys")
     keys = PersonKeys.objects.get(user=user)
     code = crypto.new_recovery_code()
     _set_recovery_wrap(keys, data_key, code)
@@ -120,8 +168,17 @@ def new_recovery_code(user: User, data_key: bytes) -> str:
     return code
 
 
+def _person_keys(user: User) -> PersonKeys | None:
+    """The person's key row, read once per request (accounts/request_scope.py)."""
+    return remembered(
+        ("privacy.person_keys", user.pk), lambda: PersonKeys.objects.filter(user=user).first()
+    )
+
+
 def private_key(user: User, data_key: bytes) -> bytes:
-    keys = PersonKeys.objects.get(user=user)
+    keys = _person_keys(user)
+    if keys is None:
+        raise PersonKeys.DoesNotExist
     return crypto.decrypt(bytes(keys.private_key_wrapped), data_key, _ctx("private-key", user.pk))
 
 
@@ -132,17 +189,32 @@ def public_key(user: User) -> bytes:
 @transaction.atomic
 def create_couple_key(couple: CoupleSpace, user: User) -> None:
     """A fresh couple key, sealed to its creator: made when a space is opened."""
+    forget("privacy.couple_copies")
     key = crypto.new_key()
     CoupleKeyCopy.objects.create(
         couple=couple, user=user, sealed_key=crypto.seal(key, public_key(user))
     )
 
 
+def couple_key_holders(couple_id: int) -> dict[int, bytes]:
+    """Who holds a copy of the couple key, with their sealed copy: one query per request,
+    for both "does the partner still need the key?" and opening one's own."""
+    return remembered(
+        ("privacy.couple_copies", couple_id),
+        lambda: {
+            user_id: bytes(sealed)
+            for user_id, sealed in CoupleKeyCopy.objects.filter(couple_id=couple_id).values_list(
+                "user_id", "sealed_key"
+            )
+        },
+    )
+
+
 def open_couple_key(couple_id: int, user: User, private: bytes) -> bytes | None:
-    copy = CoupleKeyCopy.objects.filter(couple_id=couple_id, user=user).first()
-    if copy is None:
+    sealed = couple_key_holders(couple_id).get(user.pk)
+    if sealed is None:
         return None
-    return crypto.unseal(bytes(copy.sealed_key), private)
+    return crypto.unseal(sealed, private)
 
 
 def grant_to_partner(couple_id: int, couple_key: bytes, partner: User) -> bool:
@@ -158,6 +230,8 @@ def grant_to_partner(couple_id: int, couple_key: bytes, partner: User) -> bool:
             )
     except IntegrityError:  # the partner's other device, or our other tab, got there first
         return False
+    finally:
+        forget("privacy.couple_copies")
     return True
 
 
@@ -181,11 +255,13 @@ def replace_person_keys(user: User, password: str) -> tuple[bytes, str]:
     """After a reset without the recovery code: old keys are gone for good. The couple key
     copies sealed to the old public key are dropped, so the partner re-grants them."""
     CoupleKeyCopy.objects.filter(user=user).delete()
+    forget("privacy.couple_copies")
+    forget("privacy.person_keys")
     old = PersonKeys.objects.filter(user=user).first()
     retired = bytes(old.retired_key_ids) + bytes(old.data_key_id) if old else b""
     return create_person_keys(user, password, retired=retired)
 
 
 def retired_key_ids(user: User) -> set[bytes]:
-    keys = PersonKeys.objects.filter(user=user).only("retired_key_ids").first()
+    keys = _person_keys(user)
     return keys.retired() if keys else set()

@@ -46,6 +46,8 @@ def _collect(
     default (`IN_EXPORT = False`, the safety check) come only when the person asks."""
     kinds = []
     for model in entry_models():
+        if not model.EXPORTED:
+            continue
         if not model.IN_EXPORT and not withheld:
             continue
         visible = model.objects.visible_to(user).select_related("author").order_by("created_at")

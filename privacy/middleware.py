@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,11 +11,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.handlers.exception import response_for_exception
 from django.http import Http404, HttpRequest, HttpResponse
 
-from couples.models import Membership
+from couples import services as couples
 from privacy import keys
 from privacy.access import NOT_FOUND
 from privacy.keyring import SESSION_FIELD, Locked, keyring_for
 from tending.http import signed_in_user
+
+SKIPS_HANDOVER = "skips_key_handover"
+
+
+def without_key_handover[V: Callable[..., Any]](view: V) -> V:
+    """For a view polled every few seconds that reads no shared entry's words (a screen
+    asking "anything new?"): the couple key handover waits for the next real page, which
+    saves its two queries on every poll."""
+    setattr(view, SKIPS_HANDOVER, True)
+    return view
 
 
 class KeyringMiddleware:
@@ -26,8 +37,6 @@ class KeyringMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         ring = keyring_for(request)
-        if request.user.is_authenticated:
-            self._grant_partner_if_needed(request)
         response = self.get_response(request)
         if ring.new_cookie_secret is not None:
             response.set_cookie(
@@ -42,6 +51,12 @@ class KeyringMiddleware:
             response.delete_cookie(settings.KEY_COOKIE_NAME, samesite="Lax")
         return response
 
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> None:
+        if request.user.is_authenticated and not getattr(view, SKIPS_HANDOVER, False):
+            self._grant_partner_if_needed(request)
+
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         """This browser can't open the keys (the key cookie was lost): sign in again."""
         if not isinstance(exception, Locked):
@@ -52,19 +67,18 @@ class KeyringMiddleware:
 
     def _grant_partner_if_needed(self, request: HttpRequest) -> None:
         user = signed_in_user(request)
-        membership = Membership.objects.current().filter(user=user).only("couple_id").first()
-        if membership is None:
+        mine, partner = couples.pair_of(user)
+        if mine is None or partner is None:
             return
-        waiting = keys.members_missing_key(membership.couple_id)
-        if not waiting or user in waiting:
+        holders = keys.couple_key_holders(mine.couple_id)
+        if user.pk not in holders or partner.user_id in holders:
             return
         try:
-            couple_key = keyring_for(request).couple_key(membership.couple_id)
+            couple_key = keyring_for(request).couple_key(mine.couple_id)
         except Locked:
             return
         if couple_key is not None:
-            for partner in waiting:
-                keys.grant_to_partner(membership.couple_id, couple_key, partner)
+            keys.grant_to_partner(mine.couple_id, couple_key, partner.user)
 
 
 class NotYoursMiddleware:

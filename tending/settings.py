@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "tending.static_files.StaticFilesMiddleware",  # whitenoise; hashed names kept a year
     "django.middleware.gzip.GZipMiddleware",  # HTML; BREACH reasoning in docs/decisions.md
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "accounts.middleware.RequestScopeMiddleware",  # per-request lookups kept once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -39,8 +39,8 @@ def test_page_queries_do_not_grow_with_entries(cast: Cast) -> None:
     # it has a larger one.
     # 17 with the "from my partner" list, which was 17 before it, too (issue 14); issue 15's
     # cards (a note of appreciation, our question, a milestone, the quiet-date check) cost
-    # one query each. Issue 18 asks for 12: still to do.
-    assert after["today"] <= 23, after
+    # one query each. Issue 18's request scope took two off every page (23 -> 21).
+    assert after["today"] <= 21, after
     assert max(v for k, v in after.items() if k != "today") <= 14, after
 
 
@@ -95,3 +95,150 @@ def test_issue_15_pages_keep_to_their_budget(cast: Cast) -> None:
     after = {name: queries_for(cast.alice.client, reverse(name)) for name in pages}
     assert after == before
     assert max(v for k, v in after.items() if k != "today") <= 12, after
+
+
+# --- Issue 18: every main page at most 12 queries, with a couple that has a history -------
+
+MAIN_PAGES = {
+    "today": "today",
+    "calendar": "commitments:calendar",
+    "follow-through": "commitments:follow_through",
+    "trends 12 weeks": "checkins:trends",
+    "trends year": "checkins:trends",
+    "bids": "bids:log",
+    "agreements": "agreements:index",
+    "agreement history": "agreements:history",
+    "check-in": "checkins:today",
+    "check-in history": "checkins:history",
+    "journal": "checkins:journal",
+    "closeness": "closeness:index",
+    "conversations": "conversations:index",
+    "settings": "accounts:settings",
+}
+
+
+def _history(cast: Cast, start: int, days: int) -> None:
+    """`days` more days of a couple's life, ending `start` days ago, made through the
+    services: check-ins (shared and private), a daily commitment marked each day, bids,
+    journal pages. Older check-ins than a service allows are written the way it writes them."""
+    from datetime import timedelta
+
+    from bids import services as bids
+    from checkins import services as checkins
+    from checkins.models import CheckIn
+    from commitments import services as commitments
+    from conftest import ring
+    from privacy import entries
+
+    for n, persona in enumerate((cast.alice, cast.bob)):
+        user = persona.user
+        keys = ring(user)
+        today = checkins.local_today(user)
+        walk = commitments.visible_commitments(user).filter(author=user).first()
+        for offset in range(start + days - 1, start - 1, -1):
+            day = today - timedelta(days=offset)
+            values = {
+                "safety": (offset + n) % 11,
+                "closeness": offset % 7,
+                "heaviness": 1 + offset % 5,
+            }
+            if offset <= 6:
+                checkins.check_in(
+                    keys,
+                    day,
+                    safety=values["safety"],
+                    closeness=values["closeness"],
+                    heaviness=values["heaviness"],
+                    words="a day",
+                    shared=offset % 3 != 0,
+                )
+            else:
+                entry = CheckIn(author=user, day=day, couple_id=None)
+                entries.encrypt_into(entry, keys, {**values, "moments": [], "words": "a day"})
+                entry.save()
+                if offset % 3:
+                    entries.share(entry, keys)
+            if walk is not None and day >= walk.starts_on:
+                commitments.record_outcome(keys, walk, day, "kept" if offset % 4 else "missed")
+            bids.note_bid(keys, who="me", kind="touch", response="toward", words="a hug")
+            if offset % 5 == 0:
+                checkins.write_journal(keys, f"page {offset}")
+
+
+def _setup_couple(cast: Cast) -> str:
+    """Commitments, an agreement in effect, closeness answers, a conversation: the things a
+    couple sets up once. Returns the agreement's id."""
+    from datetime import timedelta
+
+    from agreements import services as agreements
+    from checkins import services as checkins
+    from closeness import services as closeness
+    from closeness.services import YES
+    from closeness.steps import BUILT_IN
+    from commitments import services as commitments
+    from commitments.models import Cadence
+    from commitments.occurrences import Rule
+    from conftest import ring
+    from conversations import services as conversations
+
+    for persona in (cast.alice, cast.bob):
+        keys = ring(persona.user)
+        start = checkins.local_today(persona.user) - timedelta(days=120)
+        commitments.create_commitment(
+            keys, title="Evening walk", rule=Rule(Cadence.DAILY), starts_on=start
+        )
+        closeness.save_answers(keys, dict.fromkeys([s.key for s in BUILT_IN[:6]], YES), ())
+    agreement = agreements.propose(
+        ring(cast.alice.user),
+        "transparency",
+        agreements.Terms(title="Phones", what="who", how_often="daily", channel="dinner"),
+    )
+    assert agreement.pending is not None
+    agreements.accept(cast.bob.user, agreement, agreement.pending)
+    conversations.start(ring(cast.alice.user), kind="topic", mode="apart", topic="Sundays")
+    return str(agreement.pk)
+
+
+def _main_page_queries(cast: Cast, agreement_id: str) -> dict[str, int]:
+    counts = {}
+    for label, name in MAIN_PAGES.items():
+        url = reverse(name, args=[agreement_id]) if name == "agreements:history" else reverse(name)
+        if label == "trends year":
+            url += "?span=year"
+        cast.alice.client.get(url)  # a first visit may fill what later ones read
+        counts[label] = queries_for(cast.alice.client, url)
+    return counts
+
+
+def test_main_pages_keep_to_twelve_queries_however_long_the_history(cast: Cast) -> None:
+    agreement_id = _setup_couple(cast)
+    _history(cast, 0, 10)
+    before = _main_page_queries(cast, agreement_id)
+    _history(cast, 10, 30)
+    after = _main_page_queries(cast, agreement_id)
+    # Today's partner feed costs one query per kind of entry its recent lines name, so it
+    # moves with what the partner did lately, never with how much there is.
+    assert after["today"] <= before["today"], (before, after)
+    assert {k: v for k, v in after.items() if k != "today"} == {
+        k: v for k, v in before.items() if k != "today"
+    }
+    # Measured on this data (issue 18, docs/performance.md): before the request scope and
+    # the weekly summaries, today 28, closeness 36, trends 13, calendar and follow-through 12.
+    assert max(v for k, v in after.items() if k != "today") <= 12, after
+    # Issue 18 asks 12 for Today too; it is at 25-26 here (was 27-28): still to do, see
+    # docs/performance.md for where its queries go.
+    assert after["today"] <= 26, after
+
+
+def test_the_empty_conversation_poll_costs_three_queries(cast: Cast) -> None:
+    """Session, person, and the conversation's revision: no key work, no membership probe."""
+    from conftest import ring
+    from conversations import services as conversations
+
+    talk = conversations.start(ring(cast.alice.user), kind="topic", mode="apart", topic="Us")
+    url = reverse("conversations:state", args=[talk.pk]) + f"?revision={talk.revision}"
+    cast.alice.client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = cast.alice.client.get(url)
+    assert response.status_code == 204
+    assert len(captured) <= 3, [q["sql"][:80] for q in captured]

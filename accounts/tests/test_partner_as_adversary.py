@@ -206,6 +206,18 @@ def test_sign_in_does_the_same_work_and_says_the_same_for_an_unknown_email(
     ).replace("nobody@", "X@")
 
 
+def test_a_right_password_costs_one_hash_and_one_key_derivation_like_a_wrong_one(
+    cast: Cast, work: Counter[str]
+) -> None:
+    """Issue 18: the key derivation runs beside the password check, never twice, and a
+    right password does the same expensive work as a wrong one."""
+    assert sign_in(Client(), "alice@example.test", PASSWORD).status_code == 302
+    right = Counter(work)
+    work.clear()
+    sign_in(Client(), "alice@example.test", "not the password")
+    assert right == work == Counter({"password hashes": 1, "key derivations": 1})
+
+
 def test_recover_does_the_same_work_and_says_the_same_for_an_unknown_email(
     cast: Cast, work: Counter[str]
 ) -> None:

@@ -496,10 +496,14 @@ def test_queries_do_not_grow_with_years_of_check_ins(cast: Cast) -> None:
         ring(alice), title="Evening walk", rule=Rule(Cadence.DAILY), starts_on=week(0)
     )
 
-    def counts() -> dict[str, int]:
+    def counts(warm: bool = True) -> dict[str, int]:
+        """Queries per page; `warm`: after one visit, which remakes the weekly summaries
+        of check-ins written around the service (as `bulk` does) in a few bulk queries."""
         found = {}
         with time_machine.travel(NOW, tick=False):
             for url in (URL, YEAR_URL):
+                if warm:
+                    cast.alice.client.get(url)
                 with CaptureQueriesContext(connection) as captured:
                     response = cast.alice.client.get(url)
                 assert response.status_code == 200
@@ -515,9 +519,11 @@ def test_queries_do_not_grow_with_years_of_check_ins(cast: Cast) -> None:
     bulk(alice, daily(five_years, two_weeks - timedelta(days=1)))
     bulk(bob, daily(five_years, two_weeks - timedelta(days=1)), shared=True)
     assert CheckIn.objects.count() == 2 * ((TODAY - five_years).days + 1)
+    # The visit that remakes a year of summaries costs a few queries more, never one a week.
+    assert max(counts(warm=False).values()) <= 20
     after = counts()
     assert after == before
-    assert max(after.values()) <= 14, after
+    assert max(after.values()) <= 12, after
 
 
 def test_signed_out_visitors_are_sent_to_sign_in() -> None:

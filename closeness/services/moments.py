@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -200,6 +202,52 @@ def today_cards(user: User) -> tuple[list[Moment], list[Moment]]:
     if not near.exists():
         return [], []
     return consent_due(user), aftercare_due(user)
+
+
+@dataclass(frozen=True)
+class MomentLists:
+    consent_due: list[Moment]
+    upcoming: list[Moment]
+    aftercare_due: list[Moment]
+
+
+def moment_lists(user: User) -> MomentLists:
+    """`consent_due`, `upcoming` and `aftercare_due` for the closeness page from one read of
+    the moments (and of the answers, only when a moment is near)."""
+    now = timezone.now()
+    if path_state(user) != OPEN:
+        recent: list[Moment] = []
+    else:
+        recent = list(moments(user).filter(at__gt=now - AFTERCARE_FOR))
+    near = [
+        m for m in recent if m.state == MomentState.ACCEPTED and now < m.at <= now + CHECKIN_BEFORE
+    ]
+    past = [m for m in recent if m.state == MomentState.ACCEPTED and m.at <= now]
+    if not past and path_state(user) != OPEN:
+        past = list(
+            moments(user).filter(
+                state=MomentState.ACCEPTED, at__lte=now, at__gt=now - AFTERCARE_FOR
+            )
+        )
+    answered: set[Any] = set()
+    if near:
+        answered = set(
+            ConsentCheck.objects.authored_by(user)
+            .filter(moment__in=[m.pk for m in near])
+            .values_list("moment_id", flat=True)
+        )
+    noted: set[Any] = set()
+    if past:
+        noted = set(
+            Aftercare.objects.authored_by(user)
+            .filter(moment__in=[m.pk for m in past])
+            .values_list("moment_id", flat=True)
+        )
+    return MomentLists(
+        [m for m in near if m.pk not in answered],
+        recent,
+        [m for m in past if m.pk not in noted],
+    )
 
 
 def aftercare_due(user: User) -> list[Moment]:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.request_scope import forgets, remembered
 from activity import services as activity
 from closeness.models import (
     OWN_STEP_MAX,
@@ -30,7 +31,7 @@ from closeness.steps import BUILT_IN, TIER_KEYS, Step, tier_rank
 from couples import services as couples
 from couples.models import CoupleSpace
 from privacy import entries
-from privacy.access import for_matching
+from privacy.access import own_and_for_matching
 from privacy.entries import Visibility
 from privacy.keyring import Keyring
 
@@ -175,15 +176,21 @@ def save_answers(ring: Keyring, answers: dict[str, str], hidden: Iterable[str]) 
     sync_yes_list(ring, MyAnswers(kept, hidden_set))
 
 
-def sync_yes_list(ring: Keyring, mine: MyAnswers | None = None) -> None:
+def sync_yes_list(
+    ring: Keyring, mine: MyAnswers | None = None, own: list[YesList] | None = None
+) -> None:
     """Keep this person's sealed yes list in step with their answers, under the current
-    couple key. Called on save and on every visit (the couple key may have arrived since)."""
+    couple key. Called on save and on every visit (the couple key may have arrived since);
+    written only when it differs. `own`: this person's yes lists, when already read."""
     couple = _couple(ring.user)
     if couple is None or ring.couple_key(couple.pk) is None:
         return
     mine = mine or my_answers(ring)
     wanted = sorted(mine.yes(mine.answers))
-    row = YesList.objects.authored_by(ring.user).filter(couple=couple).first()
+    if own is None:
+        row = YesList.objects.authored_by(ring.user).filter(couple=couple).first()
+    else:
+        row = next((r for r in own if r.couple_id == couple.pk), None)
     if row is not None:
         (opened,) = entries.reveal([row], ring)
         if not opened.unreadable and not opened.waiting and opened.plain.get("steps") == wanted:
@@ -211,16 +218,20 @@ def path_state(user: User) -> str:
     couple = _couple(user)
     if couple is None:
         return OPEN
-    pauses = set(
-        Pause.objects.filter(couple=couple, ended_at__isnull=True).values_list(
-            "paused_by_id", flat=True
-        )
+    pauses = remembered(
+        ("closeness.pauses", couple.pk),
+        lambda: set(
+            Pause.objects.filter(couple=couple, ended_at__isnull=True).values_list(
+                "paused_by_id", flat=True
+            )
+        ),
     )
     if user.pk in pauses:
         return PAUSED_BY_ME
     return PAUSED if pauses else OPEN
 
 
+@forgets("closeness.pauses")
 @transaction.atomic
 def pause(user: User) -> None:
     """One tap, no reason. Upcoming moments are called off; the partner sees only that
@@ -238,6 +249,7 @@ def pause(user: User) -> None:
     ).update(state=MomentState.OFF, updated_at=timezone.now())
 
 
+@forgets("closeness.pauses")
 @transaction.atomic
 def resume(user: User) -> None:
     """Only the person who paused can resume."""
@@ -261,12 +273,15 @@ def slow_down(user: User) -> SlowDown | None:
     couple = _couple(user)
     if couple is None:
         return None
-    found: SlowDown | None = (
-        SlowDown.objects.filter(couple=couple)
-        .filter(state__in=(SlowDownState.PROPOSED, SlowDownState.ACTIVE))
-        .filter(ends_on__gte=local_today(user))
-        .select_related("proposed_by")
-        .first()
+    found: SlowDown | None = remembered(
+        ("closeness.slow_down", couple.pk, local_today(user)),
+        lambda: (
+            SlowDown.objects.filter(couple=couple)
+            .filter(state__in=(SlowDownState.PROPOSED, SlowDownState.ACTIVE))
+            .filter(ends_on__gte=local_today(user))
+            .select_related("proposed_by")
+            .first()
+        ),
     )
     return found
 
@@ -278,6 +293,7 @@ def _active_limit(user: User) -> int | None:
     return tier_rank(current.up_to_tier)
 
 
+@forgets("closeness.slow_down")
 @transaction.atomic
 def propose_slow_down(user: User, up_to_tier: str, weeks: int) -> SlowDown:
     couple = _paired_couple(user)
@@ -310,6 +326,7 @@ def _slow_down_of(user: User, slow_down_id: Any) -> SlowDown:
     return found
 
 
+@forgets("closeness.slow_down")
 @transaction.atomic
 def answer_slow_down(user: User, slow_down_id: Any, agree: bool) -> None:
     """The other partner agrees (it starts now) or sets it aside; the proposer may
@@ -335,6 +352,7 @@ def answer_slow_down(user: User, slow_down_id: Any, agree: bool) -> None:
         )
 
 
+@forgets("closeness.slow_down")
 @transaction.atomic
 def extend_slow_down(user: User, slow_down_id: Any, weeks: int) -> None:
     """Either partner, alone: going slower never needs the other's yes."""
@@ -357,10 +375,11 @@ def shared_yes(ring: Keyring) -> list[Step] | None:
         return None
     steps = all_steps(ring)
     mine = my_answers(ring)
-    sync_yes_list(ring, mine)
+    own_lists, partners_lists = own_and_for_matching(YesList, user)
+    sync_yes_list(ring, mine, own_lists)
     both = mine.yes(s.key for s in steps)
     theirs: set[str] = set()
-    for row in entries.reveal(for_matching(YesList, user), ring):
+    for row in entries.reveal(partners_lists, ring):
         if not (row.waiting or row.unreadable):
             theirs |= set(row.plain.get("steps") or [])
     both &= theirs

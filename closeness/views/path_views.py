@@ -170,12 +170,13 @@ def _render_index(
     shown = {"none": propose_form, "active": extend_form}.get(context["slow_kind"])
     stray = [f for f in (propose_form, extend_form) if f is not None and f is not shown]
     context["slow_problem"] = next((_first_error(f) for f in stray if f.errors), "")
+    lists = services.moment_lists(user)
     context.update(
         {
             "shared_groups": by_tier(shared),
-            "consent_due": [moment_row(user, m, partner, now) for m in services.consent_due(user)],
-            "moments": [moment_row(user, m, partner, now) for m in services.upcoming(user)],
-            "aftercare_due": services.aftercare_due(user),
+            "consent_due": [moment_row(user, m, partner, now) for m in lists.consent_due],
+            "moments": [moment_row(user, m, partner, now) for m in lists.upcoming],
+            "aftercare_due": lists.aftercare_due,
             "propose_form": propose_form,
             "extend_form": extend_form,
             "email_form": email_form,

@@ -30,6 +30,7 @@ from conversations.presenters.room import CHOOSE_FIRST, DONE_WORDS, WHOSE_ITEMS,
 from couples import services as couples
 from privacy.access import visible_or_404
 from privacy.keyring import Keyring, keyring_for
+from privacy.middleware import without_key_handover
 from tending.http import HtmxHttpRequest, local_path, signed_in_user
 
 
@@ -60,6 +61,7 @@ def room(request: HtmxHttpRequest, conversation_id: UUID) -> HttpResponse:
     return response
 
 
+@without_key_handover
 @require_GET
 def state(request: HtmxHttpRequest, conversation_id: UUID) -> HttpResponse:
     """For polling: 204 while the screen is current, else the new `#stage`."""

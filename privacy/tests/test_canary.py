@@ -194,6 +194,7 @@ def _a_distinct_month(ring: PasswordKeyring) -> dt.date:
 # can't guess.
 REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
     "checkins.CheckIn": {"day": _a_distinct_day},
+    "checkins.WeekSummary": {"week": _a_distinct_day},
     "commitments.Outcome": {"commitment": _a_commitment},
     "commitments.Noticed": {"commitment": _a_commitment},
     "agreements.AgreementVersion": {"agreement": _an_agreement},
