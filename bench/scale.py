@@ -52,6 +52,12 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=5.0, help="the 5-year couple's (5)")
     parser.add_argument("--runs", type=int, default=30, help="views of each page per db (30)")
     parser.add_argument("--big-table", type=int, default=10_000, help="rows for 'many' (10,000)")
+    parser.add_argument(
+        "--wasted", type=int, default=1_000, help="rows discarded by a filter to report (1,000)"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="use both databases of an earlier --keep run"
+    )
     parser.add_argument("--keep", action="store_true", help="keep both databases afterwards")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tending-scale-") as folder:
@@ -83,7 +89,9 @@ def run(folder: Path, args: Any) -> None:
 
     if "DJANGO_SETTINGS_MODULE" in os.environ:
         raise SystemExit("Run it as `python -m bench.scale`: it makes its own databases.")
-    recreate(args.url, SMALL)
+    reuse = args.reuse and exists(args.url, SMALL) and exists(args.url, BIG)
+    if not reuse:
+        recreate(args.url, SMALL)
     os.environ.update(
         DATABASE_URL=f"{args.url}/{SMALL}",
         TENDING_DATA_DIR=str(folder),
@@ -95,32 +103,13 @@ def run(folder: Path, args: Any) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
     from bench import fiveyear
 
     try:
-        made_at = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        five = fiveyear.build(args.years)
+        five = reused(args) if reuse else made(args)
         pages = fiveyear.main_pages(five)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        took = time.perf_counter() - made_at
-        print(f"{SMALL}: the 5-year couple, {five.rows:,} rows ({took:.0f} s)")
-        use_database("postgres")  # nobody may be connected to a template
-        recreate(args.url, BIG, template=SMALL)
-        use_database(BIG)
-        made_at = time.perf_counter()
-        rows = generate(args.couples, args.days)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(
-            f"{BIG}: the same, plus {args.couples:,} couples with {args.days} days each: "
-            f"{rows:,} rows by COPY in {time.perf_counter() - made_at:.0f} s"
-        )
-        explain_pages(pages, [five.alice.email, five.bob.email], five.password, args.big_table)
+        people = [five.alice.email, five.bob.email]
+        explain_pages(pages, people, five.password, args.big_table, args.wasted)
         redundant_indexes(args.big_table)
         use_database(SMALL)
         compare(folder, args, pages, five.alice.email, five.password)
@@ -133,6 +122,63 @@ def run(folder: Path, args: Any) -> None:
             with admin(args.url) as conn:
                 for name in (BIG, SMALL):
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def exists(url: str, name: str) -> bool:
+    with admin(url) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return found.fetchone() is not None
+
+
+def reused(args: Any) -> Any:
+    """Both databases from an earlier `--keep` run: migrate them (new indexes) and go on."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from accounts.models import User
+    from agreements.models import Agreement
+    from bench import fiveyear
+    from bench.common import PASSWORD
+
+    for name in (SMALL, BIG):
+        use_database(name)
+        call_command("migrate", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"{SMALL} and {BIG} reused from an earlier run, migrated and analysed")
+    alice, bob = (User.objects.get(email=f"{n}@example.test") for n in ("alice", "bob"))
+    first = Agreement.objects.filter(author=alice).order_by("created_at").first()
+    assert first is not None
+    today = date.today()
+    return fiveyear.FiveYears(alice, bob, PASSWORD, today, today, str(first.pk), 0, 0.0)
+
+
+def made(args: Any) -> Any:
+    """Both databases, made afresh: the couple alone, then a copy of it with the others."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench import fiveyear
+
+    made_at = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    five = fiveyear.build(args.years)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    took = time.perf_counter() - made_at
+    print(f"{SMALL}: the 5-year couple, {five.rows:,} rows ({took:.0f} s)")
+    use_database("postgres")  # nobody may be connected to a template
+    recreate(args.url, BIG, template=SMALL)
+    use_database(BIG)
+    made_at = time.perf_counter()
+    rows = generate(args.couples, args.days)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(
+        f"{BIG}: the same, plus {args.couples:,} couples with {args.days} days each: "
+        f"{rows:,} rows by COPY in {time.perf_counter() - made_at:.0f} s"
+    )
+    return five
 
 
 # ---------------------------------------------------------------------------------------
@@ -483,9 +529,13 @@ def generate(couples: int, days: int) -> int:
 # EXPLAIN and timings.
 
 
-def explain_pages(pages: dict[str, str], emails: list[str], password: str, many: int) -> None:
-    """EXPLAIN ANALYZE each SELECT behind each page: a Seq Scan on a big table, or a filter
-    that throws away more than `many` rows (read to be discarded), is reported."""
+def explain_pages(
+    pages: dict[str, str], emails: list[str], password: str, many: int, wasted: int
+) -> None:
+    """EXPLAIN ANALYZE each SELECT behind each page: a Seq Scan on a table of more than
+    `many` rows, or a filter that throws away more than `wasted` rows (read from disk or
+    cache only to be discarded: rows of other couples, or years of one's own to keep a
+    few weeks), is reported."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
@@ -498,7 +548,7 @@ def explain_pages(pages: dict[str, str], emails: list[str], password: str, many:
         )
         sizes = dict(cursor.fetchall())
     print(f"\nEXPLAIN ANALYZE on {BIG}: Seq Scans on tables of more than {many:,} rows, and")
-    print(f"filters discarding more than {many:,} rows")
+    print(f"filters discarding more than {wasted:,} rows")
     print(f"{'page':<18} {'who':<6} {'queries':>7}  findings")
     found_any = False
     for email in emails:
@@ -523,10 +573,12 @@ def explain_pages(pages: dict[str, str], emails: list[str], password: str, many:
                     ] + [
                         f"{removed:,} rows read and discarded"
                         for removed in map(int, REMOVED.findall(plan))
-                        if removed > many
+                        if removed > wasted
                     ]
                     if these:
-                        findings += [*these, "    " + " ".join(sql.split())[:400]]
+                        where = " ".join(sql.split())
+                        where = where[where.find(" FROM ") :][:600]
+                        findings += [*these, "    ..." + where]
             found_any = found_any or bool(findings)
             who = email.split("@")[0]
             count = len(seen.captured_queries)
