@@ -32,6 +32,7 @@ class SignedInSessionMiddleware:
     device, and locks an idle one (see `accounts.signins`). Sits after the messages
     middleware, so the sign-in page can say why; the login-required check that runs before
     the view then sends the person to sign in, with the page they were on as `next`."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 

@@ -45,6 +45,19 @@ def _label(choices: type[models.TextChoices], value: object) -> str:
 
 
 class Bid(Entry):
+    # Entry's author and couple without one-column indexes: (author, -noted_at) and
+    # (couple, -noted_at) below start with them and serve both (issue 18).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    couple = models.ForeignKey(
+        "couples.CoupleSpace",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     noted_at = models.DateTimeField(default=timezone.now)  # when it happened
     # A random value the noting form carries; a second submit of the same form finds it.
     form_token = models.UUIDField(null=True, blank=True, editable=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 
 from privacy.entries import EncryptedField, Entry, ExportContext, plain_words
@@ -148,8 +149,27 @@ class Outcome(Entry):
 
     PARENT_FIELD = "commitment"
     # A partner's outcome of a joint rhythm outlives the other's account (SET_NULL).
+    # Entry's author and couple, indexed below together with the date instead: pages ask
+    # for a few weeks of outcomes, and each arm of `visible_to` (mine, the couple's) can
+    # then read only those weeks (issue 18, bench.scale).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    couple = models.ForeignKey(
+        "couples.CoupleSpace",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    # No one-column index: the unique (commitment, on_date) below starts with it.
     commitment = models.ForeignKey(
-        Commitment, null=True, on_delete=models.SET_NULL, related_name="outcomes"
+        Commitment,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="outcomes",
+        db_index=False,
     )
     on_date = models.DateField()
     # Kept / partly / missed is the person's own news: encrypted in `how_it_went` (issue 17).
@@ -164,10 +184,14 @@ class Outcome(Entry):
     PARTNER_SEES_WHEN = {"commitment__kind__in": PARTNER_MAY_SEE_KINDS}
 
     class Meta:
+        # The unique constraint is the (commitment, on_date) index; no second copy of it.
         constraints = (
             models.UniqueConstraint(fields=["commitment", "on_date"], name="one_outcome_per_day"),
         )
-        indexes = (models.Index(fields=["commitment", "on_date"]),)
+        indexes = (
+            models.Index(fields=["author", "on_date"], name="outcome_author_date"),
+            models.Index(fields=["couple", "on_date"], name="outcome_couple_date"),
+        )
 
     @property
     def outcome_result(self) -> str:

@@ -254,7 +254,10 @@ def share(request: HtmxHttpRequest, checkin_id: UUID) -> HttpResponse:
     name = partner.display_name if partner else "your partner"
     said = f"Shared with {name}. You can stop sharing at any time."
     return change_sharing(
-        request, CheckIn, checkin_id, shared=True,
+        request,
+        CheckIn,
+        checkin_id,
+        shared=True,
         back=_history_url(request),
         said=said,
         act=lambda entry, ring: services.share_checkin(ring, entry),
@@ -265,7 +268,10 @@ def share(request: HtmxHttpRequest, checkin_id: UUID) -> HttpResponse:
 def unshare(request: HtmxHttpRequest, checkin_id: UUID) -> HttpResponse:
     said = "Only you can see this check-in now."
     return change_sharing(
-        request, CheckIn, checkin_id, shared=False,
+        request,
+        CheckIn,
+        checkin_id,
+        shared=False,
         back=_history_url(request),
         said=said,
         act=lambda entry, ring: services.unshare_checkin(ring, entry),
