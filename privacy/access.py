@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
+from django.db.models import Q
 from django.http import Http404
 
 from accounts.models import User
