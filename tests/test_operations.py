@@ -39,14 +39,14 @@ def emails_in(database: Path) -> set[str]:
 
 USER_COLUMNS = (
     "password, is_superuser, email, display_name, time_zone, is_staff, is_active, "
-    "date_joined, session_generation"
+    "date_joined, session_generation, idle_lock_minutes, tell_new_sign_ins"
 )
 
 
 def insert_user(db: sqlite3.Connection, email: str) -> None:
     db.execute(
         f"INSERT INTO accounts_user ({USER_COLUMNS}) "
-        "VALUES ('!', 0, ?, 'Someone', 'UTC', 0, 1, '2025-01-01 00:00:00', 0)",
+        "VALUES ('!', 0, ?, 'Someone', 'UTC', 0, 1, '2025-01-01 00:00:00', 0, 0, 0)",
         (email,),
     )
 

@@ -378,10 +378,23 @@ def send(client: Client, request: Request, url: str) -> Response:
     return client.post(url, headers=headers)
 
 
+# Bookkeeping a request keeps about its own session, like the session row itself: when the
+# requester's sign-in was last seen (moved on at most once a minute).
+SESSION_BOOKKEEPING = {"accounts.SignedInSession": {"last_seen"}}
+
+
 def database_snapshot() -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table, but sessions (a request may touch its own session)."""
+    """Every row of every table, but sessions and their bookkeeping (a request may touch its
+    own session)."""
     return {
-        model._meta.label: list(model._default_manager.order_by("pk").values())
+        model._meta.label: [
+            {
+                k: v
+                for k, v in row.items()
+                if k not in SESSION_BOOKKEEPING.get(model._meta.label, set())
+            }
+            for row in model._default_manager.order_by("pk").values()
+        ]
         for model in apps.get_models()
         if model is not Session
     }

@@ -28,6 +28,7 @@ from conftest import PASSWORD, Cast, make_user, signed_in
 from couples import services as couples
 from couples.models import Membership, Role
 from notes.models import Note
+from outbox.models import OutboxEmail
 from privacy import entries
 from privacy.entries import entry_models
 from privacy.keyring import PasswordKeyring, keyring_for
@@ -234,6 +235,13 @@ def _sign_up(email: str, name: str) -> tuple[Client, str]:
             "time_zone": "Europe/Amsterdam",
         },
     )
+    # Sign-up is confirmed from the emailed link, with the password once more.
+    assert response.status_code == 302 and response["Location"] == "/account/sign-up/sent/"
+    sent = OutboxEmail.objects.filter(to=email).order_by("-pk").first()
+    assert sent is not None
+    link = re.search(r"https?://[^/\s]+(/account/sign-up/[\w-]+/)", sent.body)
+    assert link, "no sign-up link in the email"
+    response = browser.post(link.group(1), {"password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:recovery_code"))
     shown = page(browser, response["Location"])
