@@ -32,7 +32,7 @@ from agreements.models import (
     Status,
     VersionState,
 )
-from agreements.services import AgreementProblem, StaleAgreement, Terms
+from agreements.services import AgreementProblem, StaleAgreement, Terms, versions
 from conftest import Cast, ring
 
 ON_POSTGRES = connection.vendor == "postgresql"
@@ -290,7 +290,7 @@ def test_the_same_accept_twice_at_once_applies_once_without_an_error(cast: Cast)
     def accepting() -> Any:
         return services.accept(cast.bob.user, fresh(agreement), version(pending))
 
-    with held_inside(services, "_check_open", barrier):
+    with held_inside(versions, "_check_open", barrier):
         results = run_together(accepting, accepting)
 
     assert results == [None, None]
@@ -310,7 +310,7 @@ def test_accept_and_withdraw_at_once_one_applies_the_other_is_refused(cast: Cast
         ring(cast.alice.user), agreement, ALICES, expected_revision=agreement.revision
     )
     barrier = threading.Barrier(2, timeout=5)
-    with held_inside(services, "_check_open", barrier):
+    with held_inside(versions, "_check_open", barrier):
         results = run_together(
             lambda: services.accept(cast.bob.user, fresh(agreement), version(waiting.pk)),
             lambda: services.withdraw(cast.alice.user, fresh(agreement), version(waiting.pk)),

@@ -300,8 +300,9 @@ def test_only_the_shared_yes_a_pause_and_a_moment_left_for_now(
     expect(paused).to_be_visible()
     main = alice.locator("main")
     expect(main.get_by_role("heading")).to_have_text(["Closeness", "Paused for now"])
-    # Only her own answers stay in reach (they can change at any time).
-    expect(main.get_by_role("link")).to_have_text(["My answers"])
+    # Only her own things stay in reach: her answers (they can change at any time) and her
+    # guide to hard moments (issue 16: one tap from the pause).
+    expect(main.get_by_role("link")).to_have_text(["My answers", "When it's hard for me"])
     expect(main.get_by_role("button")).to_have_count(0)
     expect(main.get_by_role("region", name="Our shared yes")).to_have_count(0)
     said_there = main.inner_text()
