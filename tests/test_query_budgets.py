@@ -89,10 +89,19 @@ def test_issue_15_pages_keep_to_their_budget(cast: Cast) -> None:
             for day in range(n):
                 rituals.propose(ring, title=f"ritual {day}", weekday=day % 7)
 
+    def counts() -> dict[str, int]:
+        found = {}
+        for name in pages:
+            # A first request after a quiet minute also moves the sign-in's last-seen stamp
+            # (accounts/signins.py): warm up, so only the page's own queries are counted.
+            cast.alice.client.get(reverse(name))
+            found[name] = queries_for(cast.alice.client, reverse(name))
+        return found
+
     write(1)
-    before = {name: queries_for(cast.alice.client, reverse(name)) for name in pages}
+    before = counts()
     write(10)
-    after = {name: queries_for(cast.alice.client, reverse(name)) for name in pages}
+    after = counts()
     assert after == before
     assert max(v for k, v in after.items() if k != "today") <= 12, after
 
