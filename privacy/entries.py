@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Self, TypeVar
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -63,23 +63,29 @@ class EntryQuerySet(models.QuerySet[Any]):
         of their current couple space (which stay with whoever remains after a leave)."""
         if not user.is_authenticated:
             return self.none()
-        current = Membership.objects.current()
-        # A person is in at most one couple space at a time (`one_current_space`), so their
-        # couple is one value, compared with `=` rather than `IN`: PostgreSQL can then read
-        # each arm of the OR below from an index (author, couple) and combine them, instead
-        # of reading the whole table (issue 18, bench.scale). Same rule, same rows.
-        mine = Subquery(current.filter(user_id=user.pk).values("couple_id")[:1])
-        partners = current.filter(couple_id=mine).exclude(user_id=user.pk).values("user_id")
-        partners_shared = Q(visibility=Visibility.SHARED, couple_id=mine, author_id__in=partners)
-        sealed = getattr(self.model, "PARTNER_SEES_WHEN", None)
-        if sealed:
-            partners_shared &= Q(**sealed)
+        # The person's one current couple space and current partner (a person is in at most
+        # one space at a time: `one_current_space`), read once per request however many
+        # queries ask (couples.services.pair_of, accounts/request_scope.py; every change of
+        # membership forgets it). The rule below is then made of plain values: cheap to build,
+        # and each arm of the OR is read from an index (issue 18: bench.pages, bench.scale).
+        from couples.services import pair_of
+
+        mine, partner = pair_of(user)
         rule = Q(author_id=user.pk)
-        if not getattr(self.model, "SEALED_FROM_PARTNER", False):
+        if mine is None:
+            return self.filter(rule)
+        couple_id = mine.couple_id
+        if partner is not None and not getattr(self.model, "SEALED_FROM_PARTNER", False):
+            partners_shared = Q(
+                visibility=Visibility.SHARED, couple_id=couple_id, author_id=partner.user_id
+            )
+            sealed = getattr(self.model, "PARTNER_SEES_WHEN", None)
+            if sealed:
+                partners_shared &= Q(**sealed)
             rule |= partners_shared
         joint = getattr(self.model, "JOINT_LOOKUP", None)
         if joint:
-            rule |= Q(**{joint: True}, visibility=Visibility.SHARED, couple_id=mine)
+            rule |= Q(**{joint: True}, visibility=Visibility.SHARED, couple_id=couple_id)
         return self.filter(rule)
 
     def authored_by(self, user: User) -> Self:

@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.module_loading import import_string
 
+from tending.planner import refresh_statistics
+
 
 def collect_static() -> None:
     """Collect into STATIC_ROOT with hashed names, a manifest and .gz/.br files beside each.
@@ -44,6 +46,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        refresh_statistics()  # SQLite picks its indexes from these (tending/planner.py)
         collect_static()
         host, port = options["host"], options["port"]
         shown = "localhost" if host in {"127.0.0.1", "0.0.0.0", "::"} else host  # noqa: S104

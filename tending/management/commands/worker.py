@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,10 @@ from commitments import services as commitments
 from measures import services as measures
 from outbox import services as outbox
 from push import services as push
+from tending.planner import refresh_statistics
+
+# How often the worker refreshes SQLite's planner statistics (tending/planner.py).
+STATISTICS_EVERY = 3600.0
 
 logger = logging.getLogger(__name__)
 
@@ -120,10 +125,17 @@ class Command(BaseCommand):
         before = {sig: signal.signal(sig, finish) for sig in (signal.SIGINT, signal.SIGTERM)}
         if options["verbosity"] >= 2:
             self.stdout.write(f"Worker {worker_id} running; a pass every {interval:g}s.")
+        statistics_at = time.monotonic()  # `serve` refreshed them as it started
         try:
             while not stop.is_set():
                 # Drop connections the database closed (or that broke) while we slept.
                 close_old_connections()
+                if time.monotonic() - statistics_at >= STATISTICS_EVERY:
+                    statistics_at = time.monotonic()
+                    try:
+                        refresh_statistics()
+                    except OperationalError:
+                        logger.exception("Refreshing the planner's statistics failed")
                 try:
                     self._report(run_pass(worker_id, stop), options["verbosity"])
                 except Exception:
