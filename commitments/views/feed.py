@@ -11,20 +11,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods
 
 from commitments import feed as feeds
+from commitments.presenters import feed as presenters
 from privacy.access import NOT_FOUND
 from privacy.keyring import keyring_for
 from tending.http import HtmxHttpRequest, signed_in_user
-
-DONE = {
-    "start": "Your calendar feed is ready. Add its address to your calendar app.",
-    "regenerate": (
-        "Your feed has a new address. The old one has stopped working; "
-        "add the new one to your calendar app."
-    ),
-    "titles_on": "Your calendar will show the titles of your commitments.",
-    "titles_off": "Your calendar will show only the kind of each occasion again.",
-    "stop": "Your calendar feed is off, and its address no longer works.",
-}
 
 
 def _act(request: HtmxHttpRequest, action: str) -> None:
@@ -44,11 +34,11 @@ def settings_page(request: HtmxHttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action in DONE:
+        if action in presenters.DONE:
             _act(request, action)
-            messages.success(request, DONE[action])
+            messages.success(request, presenters.DONE[action])
         else:
-            messages.info(request, "Nothing changed.")
+            messages.info(request, presenters.NOTHING_CHANGED)
         return redirect("commitments:feed_settings")
 
     ring = keyring_for(request)
@@ -62,16 +52,7 @@ def settings_page(request: HtmxHttpRequest) -> HttpResponse:
         else:
             url = request.build_absolute_uri(reverse("commitments:feed", args=[token]))
             feeds.refresh_feed_titles(ring)
-    context = {
-        "feed": feed,
-        "url": url,
-        "webcal": url.replace("https://", "webcal://", 1).replace("http://", "webcal://", 1)
-        if url
-        else None,
-        "lost": lost,
-        "days_back": feeds.DAYS_BACK,
-        "days_ahead": feeds.DAYS_AHEAD,
-    }
+    context = presenters.settings_context(feed, url, lost)
     response = render(request, "commitments/feed_settings.html", context)
     add_never_cache_headers(response)  # the page shows a secret address
     return response

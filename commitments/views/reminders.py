@@ -6,10 +6,10 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from commitments import reminders
+from commitments.presenters import reminders as presenters
 from tending.http import signed_in_user
 
 CHOICE_PROBLEM = "Please choose yes or no."
@@ -36,27 +36,13 @@ class ReminderForm(forms.Form):
 def settings_page(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     current = reminders.setting_for(user)
-    form = ReminderForm(
-        request.POST or None,
-        initial={"enabled": "on" if current.enabled else "off", "local_time": current.local_time},
-    )
-    form.fields["local_time"].help_text = (
-        f"On your own clock ({user.time_zone.replace('_', ' ')}); it stays put when the "
-        "clocks change."
-    )
+    form = ReminderForm(request.POST or None, initial=presenters.initial(current))
+    form.fields["local_time"].help_text = presenters.time_help(user)
     if request.method == "POST" and form.is_valid():
         saved = reminders.save_setting(
             user, enabled=form.cleaned_data["enabled"], local_time=form.cleaned_data["local_time"]
         )
-        messages.success(request, "Saved. " + reminders.next_reminder_text(saved))
+        messages.success(request, presenters.saved_words(saved))
         return redirect("commitments:reminders")
-    return render(
-        request,
-        "commitments/reminders.html",
-        {
-            "form": form,
-            "next_text": reminders.next_reminder_text(current),
-            "preview": reminders.preview(user),
-            "today": timezone.localdate(timezone=user.zone),
-        },
-    )
+    context = {"form": form, **presenters.settings_context(user, current)}
+    return render(request, "commitments/reminders.html", context)
