@@ -59,3 +59,10 @@ class CoupleKeyCopy(models.Model):
 
     def __str__(self) -> str:
         return f"Couple key of {self.couple_id} for {self.user_id}"
+
+
+# Entry kinds of the core itself, defined beside the code that uses them; imported here so
+# that Django registers them with this app (and last, as they build on the key models).
+from privacy.digests import Digest  # noqa: E402
+
+__all__ = ["CoupleKeyCopy", "Digest", "PersonKeys"]

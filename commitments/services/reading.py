@@ -21,7 +21,7 @@ from commitments.models import (
 )
 from commitments.occurrences import dates_between, weeks_back
 from commitments.services.promises import local_today
-from privacy import entries, rules
+from privacy import digests, entries, rules
 from privacy.keyring import Keyring
 
 
@@ -154,16 +154,13 @@ def _tally(ring: Keyring, window: tuple[date, date]) -> dict[date, dict[str, int
     """Counts per day of this person's occasions (their own and the joint ones): due,
     kept, partly, missed. Active commitments count every day they fall on; paused and
     retired ones only the days that were marked. How each went is encrypted, so the
-    counts are made with the person's keys, when their page is shown."""
+    counts are made with the person's keys, when their page is shown; how each week's
+    occasions went is kept in the person's own digest (privacy/digests.py), so only a week
+    whose outcomes changed is opened again."""
     user = ring.user
     lo, hi = window
     mine = list(_with_history(user).filter(rules.changeable_by(user)))
-    marked: dict[object, dict[date, str]] = defaultdict(dict)
-    found = list(Outcome.objects.filter(commitment__in=mine, on_date__range=(lo, hi)))
-    _open_outcomes(ring, found)
-    for o in found:
-        if o.outcome_result:
-            marked[o.commitment_id][o.on_date] = o.outcome_result
+    marked = _marked(ring, [c.pk for c in mine], window)
     tally: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for c in mine:
         if c.status == Status.ACTIVE:
@@ -176,6 +173,56 @@ def _tally(ring: Keyring, window: tuple[date, date]) -> dict[date, dict[str, int
             if result:
                 tally[day][result] += 1
     return tally
+
+
+_MARKED = "commitments.marked"
+
+
+def _marked(
+    ring: Keyring, commitment_ids: list[Any], window: tuple[date, date]
+) -> dict[object, dict[date, str]]:
+    """How each occasion in the window was marked, by commitment and day: read per week from
+    the person's digests, opening the outcomes of a week only when they changed."""
+    lo, hi = window
+    # Whole weeks, so that every window (a month, twelve weeks) reads the same digests.
+    stamps: dict[date, list[tuple[object, ...]]] = defaultdict(list)
+    weeks = (_monday(lo), _monday(hi) + timedelta(days=6))
+    rows = Outcome.objects.filter(commitment_id__in=commitment_ids, on_date__range=weeks)
+    for pk, on_date, updated, visibility in rows.values_list(
+        "pk", "on_date", "updated_at", "visibility"
+    ):
+        stamps[_monday(on_date)].append((pk, updated, visibility))
+
+    def make(weeks: list[date]) -> dict[date, dict[str, Any] | None]:
+        span = (weeks[0], weeks[-1] + timedelta(days=6))
+        found = [
+            o
+            for o in Outcome.objects.filter(commitment_id__in=commitment_ids, on_date__range=span)
+            if _monday(o.on_date) in set(weeks)
+        ]
+        _open_outcomes(ring, found)
+        made: dict[date, dict[str, Any] | None] = {week: {} for week in weeks}
+        for o in found:
+            week = _monday(o.on_date)
+            if o.waiting:
+                made[week] = None  # opened later, once the couple key is here
+            elif made[week] is not None and o.outcome_result:
+                made[week][f"{o.commitment_id}|{o.on_date.isoformat()}"] = o.outcome_result  # type: ignore[index]
+        return made
+
+    by_text = {str(pk): pk for pk in commitment_ids}
+    marked: dict[object, dict[date, str]] = defaultdict(dict)
+    for figures in digests.kept_figures(ring, _MARKED, stamps, make).values():
+        for key, result in figures.items():
+            commitment_id, _, day = key.partition("|")
+            on_date = date.fromisoformat(day)
+            if lo <= on_date <= hi:
+                marked[by_text.get(commitment_id, commitment_id)][on_date] = result
+    return marked
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
 
 
 def _sum(days: Iterable[dict[str, int]], start: date, end: date) -> WeekCount:

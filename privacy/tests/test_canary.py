@@ -195,6 +195,7 @@ def _a_distinct_month(ring: PasswordKeyring) -> dt.date:
 REQUIRED_CLEAR_VALUES: dict[str, dict[str, Any]] = {
     "checkins.CheckIn": {"day": _a_distinct_day},
     "checkins.WeekSummary": {"week": _a_distinct_day},
+    "privacy.Digest": {"period": _a_distinct_day, "kind": "canary"},
     "commitments.Outcome": {"commitment": _a_commitment},
     "commitments.Noticed": {"commitment": _a_commitment},
     "agreements.AgreementVersion": {"agreement": _an_agreement},
