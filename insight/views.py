@@ -1,4 +1,4 @@
-"""Knowing each other: parse, call, render."""
+"""Knowing each other: parse, call, render (the pages are built in `insight.presenters`)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from insight import reflection, services
-from insight.models import PART_MAX, Section
+from insight import presenters, reflection, services
+from insight.models import PART_MAX, ClosenessReflection, GuidePart, Section
 from privacy import entries
 from privacy.keyring import keyring_for
 from tending.http import signed_in_user
@@ -21,64 +21,59 @@ TOLD_KEY = "insight_told_at"
 TOLD_AGAIN_AFTER = 10 * 60  # seconds: a second tap soon after the first tells no one twice
 
 
+def _check_guide(
+    texts: dict[str, str], current: dict[str, GuidePart]
+) -> tuple[dict[str, str], str]:
+    """Each part's problem, and one for the whole form (nothing written at all)."""
+    errors: dict[str, str] = {}
+    for section, text in texts.items():
+        if len(text.strip()) > PART_MAX:
+            errors[section] = (
+                f"Each part can be up to {PART_MAX:,} characters; this one has "
+                f"{len(text.strip()):,}. Nothing has been lost."
+            )
+    if not errors and not current and not any(t.strip() for t in texts.values()):
+        return errors, "Write at least one part first; the others can wait."
+    return errors, ""
+
+
+def _render_guide(
+    request: HttpRequest,
+    values: dict[str, str],
+    sharing: set[str],
+    *,
+    errors: dict[str, str] | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = presenters.guide_context(
+        keyring_for(request),
+        signed_in_user(request),
+        values=values,
+        sharing=sharing,
+        errors=errors or {},
+        problem=problem,
+    )
+    return render(request, "insight/guide.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def guide(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
     ring = keyring_for(request)
     current = services.current_guide(ring)
-    errors: dict[str, str] = {}
-    problem = ""
-    status = 200
-    if request.method == "POST":
-        texts = {s: request.POST.get(s, "") for s in Section.values}
-        shared = {s for s in Section.values if request.POST.get(f"share-{s}") == "on"}
-        for section, text in texts.items():
-            if len(text.strip()) > PART_MAX:
-                errors[section] = (
-                    f"Each part can be up to {PART_MAX:,} characters; this one has "
-                    f"{len(text.strip()):,}. Nothing has been lost."
-                )
-        if not errors and not current and not any(t.strip() for t in texts.values()):
-            problem = "Write at least one part first; the others can wait."
-        if errors or problem:
-            status = 422
-        else:
-            try:
-                services.save_guide(ring, texts, shared)
-            except entries.NotReady as reason:
-                problem, status = str(reason), 409
-            else:
-                messages.success(request, "Kept.")
-                return redirect("insight:guide")
-        values = {s: texts[s] for s in Section.values}
-        sharing = shared
-    else:
-        values = {s: str(p.plain.get("text", "")) for s, p in current.items()}
-        sharing = {s for s, p in current.items() if p.is_shared}
-    fields = [
-        {
-            "key": key,
-            "label": label,
-            "value": values.get(key, ""),
-            "shared": key in sharing,
-            "error": errors.get(key, ""),
-        }
-        for key, label in Section.choices
-    ]
-    partner = services.partner_of(user)
-    return render(
-        request,
-        "insight/guide.html",
-        {
-            "fields": fields,
-            "problem": problem,
-            "partner": partner,
-            "partner_has_shared": bool(services.partner_guide(ring, partner)),
-            "has_earlier": bool(services.earlier_parts(ring)),
-            "max": PART_MAX,
-        },
-        status=status,
-    )
+    if request.method != "POST":
+        return _render_guide(request, *presenters.saved_guide(current))
+    texts = {s: request.POST.get(s, "") for s in Section.values}
+    shared = {s for s in Section.values if request.POST.get(f"share-{s}") == "on"}
+    errors, problem = _check_guide(texts, current)
+    if errors or problem:
+        return _render_guide(request, texts, shared, errors=errors, problem=problem, status=422)
+    try:
+        services.save_guide(ring, texts, shared)
+    except entries.NotReady as reason:
+        return _render_guide(request, texts, shared, problem=str(reason), status=409)
+    messages.success(request, "Kept.")
+    return redirect("insight:guide")
 
 
 @require_GET
@@ -119,61 +114,35 @@ def _parse_reflection(data: Any) -> tuple[dict[str, Any], str]:
     return answers, ""
 
 
+def _render_closeness(
+    request: HttpRequest,
+    mine: list[ClosenessReflection],
+    answers: Any,
+    *,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = presenters.closeness_context(
+        keyring_for(request), signed_in_user(request), mine, answers, problem
+    )
+    return render(request, "insight/closeness.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def closeness(request: HttpRequest) -> HttpResponse:
-    user = signed_in_user(request)
     ring = keyring_for(request)
     mine = services.own_reflections(ring)
-    partner = services.partner_of(user)
-    problem = ""
-    status = 200
-    latest = mine[0] if mine else None
-    answers: Any = latest.plain.get("answers") if latest is not None else {}
-    if request.method == "POST":
-        answers, problem = _parse_reflection(request.POST)
-        if problem:
-            status = 422
-        else:
-            try:
-                services.reflect(ring, answers, shared=request.POST.get("shared") == "on")
-            except entries.NotReady as reason:
-                problem, status = str(reason), 409
-            else:
-                messages.success(request, "Kept. You can answer again whenever things change.")
-                return redirect("insight:closeness")
-    theirs = services.partner_reflection(ring, partner)
-    both = latest is not None and latest.is_shared and theirs is not None
-    answers = answers if isinstance(answers, dict) else {}
-    return render(
-        request,
-        "insight/closeness.html",
-        {
-            "kinds": reflection.KINDS,
-            "levels": reflection.LEVELS,
-            "paces": reflection.PACES,
-            "reassurances": reflection.REASSURANCES,
-            "answers": answers,
-            "chosen_kinds": answers.get("kinds") or {},
-            "problem": problem,
-            "latest": latest,
-            "latest_words": services.answers_in_words(latest.plain.get("answers"))
-            if latest
-            else [],
-            "earlier": [(r, services.answers_in_words(r.plain.get("answers"))) for r in mine[1:]],
-            "partner": partner,
-            "theirs_words": services.answers_in_words(theirs.plain.get("answers"))
-            if theirs
-            else [],
-            "meet": reflection.meeting_places(
-                latest.plain.get("answers") or {}, theirs.plain.get("answers") or {}
-            )
-            if both and latest is not None and theirs is not None
-            else [],
-            "both": both,
-            "max": reflection.HARDER_MAX,
-        },
-        status=status,
-    )
+    if request.method != "POST":
+        return _render_closeness(request, mine, presenters.latest_answers(mine))
+    answers, problem = _parse_reflection(request.POST)
+    if problem:
+        return _render_closeness(request, mine, answers, problem=problem, status=422)
+    try:
+        services.reflect(ring, answers, shared=request.POST.get("shared") == "on")
+    except entries.NotReady as reason:
+        return _render_closeness(request, mine, answers, problem=str(reason), status=409)
+    messages.success(request, "Kept. You can answer again whenever things change.")
+    return redirect("insight:closeness")
 
 
 @require_POST

@@ -23,7 +23,7 @@ from measures.charts import Point
 from measures.models import Form as Form
 from measures.models import ReminderChoice, Response
 from outbox import services as outbox
-from privacy import entries
+from privacy import entries, rules
 from privacy.keyring import Keyring
 
 REMINDER_SUBJECT = "A minute for Tending, when you like"
@@ -74,6 +74,12 @@ def take(
     if shared:
         entries.share(response, ring)
     return response
+
+
+def delete_response(ring: Keyring, response: Response) -> None:
+    if not rules.is_author(ring.user, response):
+        raise PermissionError("Only the author can delete their answers.")
+    response.delete()
 
 
 def _points(responses: list[Response], ring: Keyring, zone_of: User) -> list[Point]:

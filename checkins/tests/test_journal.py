@@ -21,7 +21,7 @@ from django.urls import Resolver404, resolve, reverse
 from accounts.models import User
 from checkins import services
 from checkins.models import JOURNAL_MAX, JournalEntry
-from checkins.views.journal import BAD_PAGE
+from checkins.presenters.journal import BAD_PAGE
 from conftest import PASSWORD, Cast, ring
 from privacy import entries
 from privacy.entries import Visibility

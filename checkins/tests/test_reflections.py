@@ -19,8 +19,8 @@ from django.urls import reverse
 from accounts.models import User
 from checkins import services
 from checkins.models import ANSWER_MAX, Reflection
+from checkins.presenters.reflect import BAD_PAGE, UNKNOWN_PROMPT, UNKNOWN_PROMPT_KEPT
 from checkins.prompts import PROMPTS, for_role, suggested
-from checkins.views.reflect import BAD_PAGE, UNKNOWN_PROMPT, UNKNOWN_PROMPT_KEPT
 from conftest import Cast, ring, signed_in
 from couples.models import Role
 from privacy import entries

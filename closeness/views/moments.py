@@ -2,27 +2,26 @@
 check-in shortly before, calling it off, and the private "how was it for you" afterwards.
 
 Thin on purpose, like the rest of the path (see path_views): services decide, this parses
-and renders. A moment shows only its time, its state in words and those of its steps that
-are still in the shared yes; never who called it off. While the path is paused, every page
-here shows only that.
+and renders what `closeness.presenters` builds. A moment shows only its time, its state in
+words and those of its steps that are still in the shared yes; never who called it off.
+While the path is paused, every page here shows only that.
 """
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID, uuid4
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from closeness import services
+from closeness import presenters, services
 from closeness.forms import NOT_OFFERED, AftercareForm, PlanForm
-from closeness.models import Feeling, Moment
-from closeness.views.path_views import back_to, moment_row, partner_name, render_paused
+from closeness.models import Moment
+from closeness.presenters import partner_name
+from closeness.views.path_views import back_to, render_paused
 from couples import services as couples
 from privacy.access import visible_or_404
 from privacy.keyring import keyring_for
@@ -46,12 +45,7 @@ def _render_plan(
     problem: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    user = signed_in_user(request)
-    context = {
-        "form": form,
-        "problem": problem,
-        "partner": partner_name(user),
-    }
+    context = presenters.plan_context(signed_in_user(request), form, problem)
     return render(request, "closeness/plan.html", context, status=status)
 
 
@@ -91,26 +85,13 @@ def plan(request: HtmxHttpRequest) -> HttpResponse:
 # -- one moment ------------------------------------------------------------------------------
 
 
-def _due(moments: list[Moment], moment: Moment) -> bool:
-    return any(m.pk == moment.pk for m in moments)
-
-
 @require_GET
 def detail(request: HtmxHttpRequest, moment_id: UUID) -> HttpResponse:
     user = signed_in_user(request)
     moment = visible_or_404(Moment, user, moment_id)
     if services.path_state(user) != services.OPEN:
         return render_paused(request)
-    ring = keyring_for(request)
-    partner = partner_name(user)
-    context: dict[str, Any] = {
-        "row": moment_row(user, moment, partner, timezone.now()),
-        "steps": services.visible_steps(ring, moment),
-        "consent_due": _due(services.consent_due(user), moment),
-        "aftercare_due": _due(services.aftercare_due(user), moment),
-        "noted": services.my_aftercare(ring, moment) is not None,
-        "partner": partner,
-    }
+    context = presenters.moment_context(keyring_for(request), user, moment)
     return render(request, "closeness/moment.html", context)
 
 
@@ -195,21 +176,5 @@ def _render_aftercare(
     request: HtmxHttpRequest, moment: Moment, form: AftercareForm | None, status: int = 200
 ) -> HttpResponse:
     user = signed_in_user(request)
-    ring = keyring_for(request)
-    saved = services.my_aftercare(ring, moment)
-    plain = saved.plain if saved is not None and not saved.unreadable else {}
-    feeling = str(plain.get("feeling") or "")
-    note = str(plain.get("note") or "")
-    may_note = saved is not None or _due(services.aftercare_due(user), moment)
-    if form is None and may_note:
-        form = AftercareForm(initial={"feeling": feeling or None, "note": note})
-    context = {
-        "moment": moment,
-        "form": form,
-        "saved": saved is not None,
-        "feeling": feeling,
-        "feeling_words": dict(Feeling.choices).get(feeling, ""),
-        "note": note,
-        "slow_down": feeling == Feeling.SLOW_DOWN,
-    }
+    context = presenters.aftercare_context(keyring_for(request), user, moment, form)
     return render(request, "closeness/aftercare.html", context, status=status)

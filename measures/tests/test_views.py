@@ -130,6 +130,19 @@ def test_private_answers_reach_nobody_and_shared_ones_only_the_partner(cast: Cas
     assert "12 of 21" not in html.unescape(cast.bob.client.get(INDEX).content.decode())
 
 
+def test_only_the_author_deletes_their_answers(cast: Cast) -> None:
+    cast.alice.client.post(CSI4, answers(3, 3, 2, 4))
+    kept = Response.objects.get(author=cast.alice.user)
+    entries.share(kept, ring(cast.alice.user))
+    # The service asks again: the partner who may see the answers may not delete them.
+    with pytest.raises(PermissionError):
+        services.delete_response(ring(cast.bob.user), kept)
+    assert Response.objects.filter(pk=kept.pk).exists()
+    got = cast.alice.client.post(reverse("measures:delete", args=[kept.pk]))
+    assert got.status_code == 302
+    assert not Response.objects.filter(pk=kept.pk).exists()
+
+
 def test_with_no_citable_reference_there_is_a_line_and_no_verdict(cast: Cast) -> None:
     with time_machine.travel(NOW - timedelta(days=40), tick=False):
         services.take(ring(cast.alice.user), "csi4", [1, 1, 1, 1], shared=False)
