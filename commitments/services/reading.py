@@ -158,7 +158,6 @@ def _tally(ring: Keyring, window: tuple[date, date]) -> dict[date, dict[str, int
     occasions went is kept in the person's own digest (privacy/digests.py), so only a week
     whose outcomes changed is opened again."""
     user = ring.user
-    lo, hi = window
     mine = list(_with_history(user).filter(rules.changeable_by(user)))
     marked = _marked(ring, [c.pk for c in mine], window)
     tally: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
