@@ -29,6 +29,18 @@ def request_scope() -> Iterator[None]:
         _kept.reset(token)
 
 
+@contextmanager
+def one_call_scope() -> Iterator[None]:
+    """For a service called outside a request (the worker, a test): what it looks up more
+    than once is looked up once, for that call only. Inside a request, the request's own
+    scope serves and this does nothing."""
+    if _kept.get() is not None:
+        yield
+        return
+    with request_scope():
+        yield
+
+
 def remembered[T](key: tuple[object, ...], look_up: Callable[[], T]) -> T:
     """`look_up()`, or what it gave earlier in this request for the same key."""
     kept = _kept.get()
@@ -37,6 +49,14 @@ def remembered[T](key: tuple[object, ...], look_up: Callable[[], T]) -> T:
     if key not in kept:
         kept[key] = look_up()
     return kept[key]  # type: ignore[no-any-return]
+
+
+def already_known(key: tuple[object, ...]) -> tuple[bool, Any]:
+    """(True, the answer) when this request already looked `key` up; (False, None) if not."""
+    kept = _kept.get()
+    if kept is None or key not in kept:
+        return False, None
+    return True, kept[key]
 
 
 def forget(kind: str) -> None:

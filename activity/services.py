@@ -20,8 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.request_scope import one_call_scope
 from activity.models import Notice
 from couples.models import Membership
+from couples.services import pair_of
 from privacy.entries import Entry
 
 # kind -> phrase with "{actor}" (the partner's name); phrases hold no entry text.
@@ -160,17 +162,18 @@ def for_today(
     it, saves a query), and only while their entry is still visible. The cost is bounded
     whatever the history: one query for the notices, one per kind of entry they name.
     """
-    if couple_id is None:
-        mine = Membership.objects.current().filter(user=user).first()
-        if mine is None:
-            return Feed([], [])
-        couple_id = mine.couple_id
-    rows = list(
-        Notice.objects.filter(recipient=user, couple_id=couple_id)
-        .select_related("actor")
-        .order_by("-created_at")[: new_limit + earlier_limit + 10]
-    )
-    visible = _visible_entries(user, rows)
+    with one_call_scope():  # the couple, asked here and by `visible_to`, asked once
+        if couple_id is None:
+            mine = pair_of(user)[0]
+            if mine is None:
+                return Feed([], [])
+            couple_id = mine.couple_id
+        rows = list(
+            Notice.objects.filter(recipient=user, couple_id=couple_id)
+            .select_related("actor")
+            .order_by("-created_at")[: new_limit + earlier_limit + 10]
+        )
+        visible = _visible_entries(user, rows)
     new: list[Line] = []
     earlier: list[Line] = []
     for n in rows:

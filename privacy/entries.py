@@ -21,12 +21,13 @@ from typing import Any, ClassVar, Self, TypeVar
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.models import User
+from accounts.request_scope import already_known
 from couples.models import Membership
 from privacy import crypto, rules
 from privacy.keyring import Keyring
@@ -63,22 +64,33 @@ class EntryQuerySet(models.QuerySet[Any]):
         of their current couple space (which stay with whoever remains after a leave)."""
         if not user.is_authenticated:
             return self.none()
-        # The person's one current couple space and current partner (a person is in at most
-        # one space at a time: `one_current_space`), read once per request however many
-        # queries ask (couples.services.pair_of, accounts/request_scope.py; every change of
-        # membership forgets it). The rule below is then made of plain values: cheap to build,
-        # and each arm of the OR is read from an index (issue 18: bench.pages, bench.scale).
-        from couples.services import pair_of
-
-        mine, partner = pair_of(user)
+        # A person is in at most one couple space at a time (`one_current_space`), so their
+        # couple is one value and their partner one person. When this request has already
+        # read the pair (couples.services.pair_of; every change of membership forgets it),
+        # the rule is made of those plain values: cheap to build, and each arm of the OR is
+        # read from an index. Otherwise the same rule asks the memberships inside the query
+        # itself (`=` on a scalar subquery, so PostgreSQL still reads each arm from an
+        # index), which costs no query of its own (issue 18: bench.pages, bench.scale).
         rule = Q(author_id=user.pk)
-        if mine is None:
-            return self.filter(rule)
-        couple_id = mine.couple_id
-        if partner is not None and not getattr(self.model, "SEALED_FROM_PARTNER", False):
-            partners_shared = Q(
-                visibility=Visibility.SHARED, couple_id=couple_id, author_id=partner.user_id
+        known, pair = already_known(("couples.pair", user.pk))
+        if known:
+            mine, partner = pair
+            if mine is None:
+                return self.filter(rule)
+            couple_id: Any = mine.couple_id
+            partner_id: Any = partner.user_id if partner is not None else None
+        else:
+            current = Membership.objects.current()
+            couple_id = Subquery(current.filter(user_id=user.pk).values("couple_id")[:1])
+            partner_id = (
+                current.filter(couple_id=couple_id).exclude(user_id=user.pk).values("user_id")
             )
+        if partner_id is not None and not getattr(self.model, "SEALED_FROM_PARTNER", False):
+            partners_shared = Q(visibility=Visibility.SHARED, couple_id=couple_id)
+            if known:
+                partners_shared &= Q(author_id=partner_id)
+            else:
+                partners_shared &= Q(author_id__in=partner_id)
             sealed = getattr(self.model, "PARTNER_SEES_WHEN", None)
             if sealed:
                 partners_shared &= Q(**sealed)

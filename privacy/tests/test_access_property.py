@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import User
+from accounts.request_scope import request_scope
 from conftest import Cast, examples, pair
 from couples import services as couples
 from couples.models import CoupleSpace
@@ -152,6 +153,12 @@ def _check_one_example(
             listed = list(Note.objects.visible_to(user).values_list("pk", flat=True))
             assert len(listed) == len(set(listed)), f"{name} sees an entry twice"
             assert set(listed) == expected, (name, scenario, plans)
+            # Inside a request that has read the couple pair, the rule is built from those
+            # values instead of subqueries (privacy/entries.py): the same rows either way.
+            with request_scope():
+                couples.pair_of(user)
+                in_a_page = list(Note.objects.visible_to(user).values_list("pk", flat=True))
+            assert sorted(in_a_page) == sorted(listed), (name, scenario, plans)
             own = set(Note.objects.authored_by(user).values_list("pk", flat=True))
             assert own == {note.pk for plan, note in notes if plan.author == name}
             if not probe_every:
