@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from bids.models import WORDS_MAX, Bid, BidPreference, Kind, Response, Who
 from couples import services as couples
-from privacy import entries, rules
+from privacy import digests, entries, rules
 from privacy.keyring import Keyring
 
 RATE_WEEKS = 8
@@ -245,13 +245,54 @@ def weekly_rates(
     first = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
     start = datetime.combine(first, time.min, tzinfo=zone)
     end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone)
-    rows = own_bids(user).filter(noted_at__gte=start, noted_at__lt=end).defer("words", "kind")
-    counts: dict[date, list[int]] = {}
+    stamps: dict[date, list[tuple[object, ...]]] = {}
+    for pk, noted_at, updated in (
+        own_bids(user)
+        .filter(noted_at__gte=start, noted_at__lt=end)
+        .values_list("pk", "noted_at", "updated_at")
+    ):
+        day = timezone.localtime(noted_at, zone).date()
+        stamps.setdefault(day - timedelta(days=day.weekday()), []).append((pk, noted_at, updated))
+
+    def make(weeks: list[date]) -> dict[date, tuple[dict[str, Any], bool]]:
+        lo = datetime.combine(weeks[0], time.min, tzinfo=zone)
+        hi = datetime.combine(weeks[-1] + timedelta(days=7), time.min, tzinfo=zone)
+        by_week: dict[date, list[Bid]] = {week: [] for week in weeks}
+        rows = own_bids(user).filter(noted_at__gte=lo, noted_at__lt=hi).defer("words", "kind")
+        for bid in rows:
+            day = timezone.localtime(bid.noted_at, zone).date()
+            monday = day - timedelta(days=day.weekday())
+            if monday in by_week:
+                by_week[monday].append(bid)
+        return {week: _week_counts(ring, found) for week, found in by_week.items()}
+
+    # Each week's counts are kept in the person's own digest (privacy/digests.py): only a
+    # week whose bids changed is opened again.
+    counts = {
+        week: [int(n) for n in figures["counts"]]
+        for week, figures in digests.kept_figures(ring, _RATES, stamps, make).items()
+    }
+    out = []
+    for n in range(weeks):
+        week_start = first + timedelta(weeks=n)
+        c = counts.get(week_start, [0, 0, 0, 0])
+        out.append(WeekRate(week_start, *c))
+    return out
+
+
+_RATES = "bids.weekly"
+
+
+def _week_counts(ring: Keyring, rows: Iterable[Bid]) -> tuple[dict[str, Any], bool]:
+    """A week of one's own bids: [mine met, mine, theirs met, theirs], and whether to keep
+    it: not while one of them waits for the couple key (counted once it is here)."""
+    week = [0, 0, 0, 0]
+    keep = True
     for bid in entries.reveal(list(rows), ring, fields=("who", "response")):
+        if bid.waiting:
+            keep = False
         if bid.unreadable or bid.waiting:
             continue
-        day = timezone.localtime(bid.noted_at, zone).date()  # type: ignore[attr-defined]
-        week = counts.setdefault(day - timedelta(days=day.weekday()), [0, 0, 0, 0])
         met = bid.plain["response"] == Response.TOWARD
         if bid.plain["who"] == Who.ME:
             week[0] += met
@@ -259,12 +300,7 @@ def weekly_rates(
         else:
             week[2] += met
             week[3] += 1
-    out = []
-    for n in range(weeks):
-        week_start = first + timedelta(weeks=n)
-        c = counts.get(week_start, [0, 0, 0, 0])
-        out.append(WeekRate(week_start, *c))
-    return out
+    return {"counts": week}, keep
 
 
 def totals(weeks: Iterable[WeekRate]) -> dict[str, Any]:

@@ -68,14 +68,15 @@ def kept_figures(
     ring: Keyring,
     kind: str,
     stamps: Mapping[date, Iterable[Iterable[object]]],
-    make: Callable[[list[date]], dict[date, Figures | None]],
+    make: Callable[[list[date]], dict[date, tuple[Figures, bool]]],
 ) -> dict[date, Figures]:
     """Figures per period, for the periods in `stamps` (a period with no entries has none).
 
-    `make(periods)` gives the figures of the periods that have no matching digest; a
-    period it gives as None (something in it can't be opened yet) is left out and not
-    kept, so it is made again next time. Digests of periods that no longer hold any entry
-    are removed. One query reads the digests; writes only when something changed."""
+    `make(periods)` gives `(figures, keep)` for each period that has no matching digest;
+    `keep` is False when something in it can't be opened yet (the couple key hasn't
+    arrived): those figures are shown but not kept, so the period is made again next time.
+    Digests of periods that no longer hold any entry are removed. One query reads the
+    digests; it writes only when something changed."""
     reader = ring.user
     prints = {period: fingerprint(rows) for period, rows in stamps.items()}
     if not prints:
@@ -109,10 +110,10 @@ def kept_figures(
     made = make(sorted(stale))
     new, changed = [], []
     for period in stale:
-        figures = made.get(period)
-        if figures is None:
-            continue
+        figures, keep = made[period]
         out[period] = figures
+        if not keep:
+            continue
         digest = kept.get(period)
         if digest is None:
             digest = Digest(author=reader, kind=kind, period=period)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -193,15 +193,28 @@ def still_good(ring: Keyring, moment: Moment) -> None:
 
 
 def today_cards(user: User) -> tuple[list[Moment], list[Moment]]:
-    """For the home page: (consent check-ins due, aftercare due). One query when there is
-    nothing near, which is nearly always."""
+    """For the home page: (consent check-ins due, aftercare due), as `consent_due` and
+    `aftercare_due` give them, from one read of the moments near now with whether this
+    person already answered each (and the pause, only when a check-in could be due)."""
     now = timezone.now()
-    near = moments(user).filter(
-        state=MomentState.ACCEPTED, at__gt=now - AFTERCARE_FOR, at__lte=now + CHECKIN_BEFORE
+    near = list(
+        moments(user)
+        .filter(
+            state=MomentState.ACCEPTED, at__gt=now - AFTERCARE_FOR, at__lte=now + CHECKIN_BEFORE
+        )
+        .annotate(
+            answered=Exists(
+                ConsentCheck.objects.authored_by(user).filter(moment_id=OuterRef("pk"))
+            ),
+            noted=Exists(Aftercare.objects.authored_by(user).filter(moment_id=OuterRef("pk"))),
+        )
     )
-    if not near.exists():
+    if not near:
         return [], []
-    return consent_due(user), aftercare_due(user)
+    ahead: list[Moment] = [m for m in near if m.at > now and not m.answered]
+    consent = ahead if ahead and path_state(user) == OPEN else []
+    after: list[Moment] = [m for m in near if m.at <= now and not m.noted]
+    return consent, after
 
 
 @dataclass(frozen=True)

@@ -974,3 +974,36 @@ def test_email_for_the_check_in_is_off_unless_chosen(cast: Cast) -> None:
 def test_every_built_in_step_has_a_tier_and_a_stable_key() -> None:
     assert len(BUILT_IN_BY_KEY) == len(BUILT_IN)
     assert [s.key for s in BUILT_IN] == [*PRESENCE, *AFFECTION, *SENSUAL, *SEXUAL]
+
+
+def test_todays_cards_are_the_two_lists_from_one_read(
+    cast: Cast, clock: time_machine.Traveller
+) -> None:
+    """Today's cards give what `consent_due` and `aftercare_due` give, at every point of a
+    moment's day, for both partners, paused or not; from one read of the moments (then the
+    pair and the pause, only when a check-in could be due): three queries at most, not six."""
+    from django.test.utils import CaptureQueriesContext
+
+    alice, bob = cast.alice.user, cast.bob.user
+    moment = planned_and_accepted(cast, at=NOW + timedelta(hours=4))
+    for hours in (0, 2, 2.5, 3.5, 4, 5, 24 * 6, 24 * 8):
+        clock.move_to(NOW + timedelta(hours=hours))
+        if hours == 3.5:
+            services.still_good(ring(bob), moment)
+        if hours == 5:
+            services.note_aftercare(ring(alice), moment, "good")
+        for person in (alice, bob):
+            with CaptureQueriesContext(connection) as seen:
+                cards = services.today_cards(person)
+            assert cards == (services.consent_due(person), services.aftercare_due(person))
+            assert len(seen) <= 3, [q["sql"][:60] for q in seen]
+    clock.move_to(NOW + timedelta(hours=3))
+    services.pause(alice)
+    assert (
+        services.today_cards(alice)
+        == ([], [])
+        == (
+            services.consent_due(alice),
+            services.aftercare_due(alice),
+        )
+    )

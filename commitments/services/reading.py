@@ -192,7 +192,7 @@ def _marked(
     ):
         stamps[_monday(on_date)].append((pk, updated, visibility))
 
-    def make(weeks: list[date]) -> dict[date, dict[str, Any] | None]:
+    def make(weeks: list[date]) -> dict[date, tuple[dict[str, Any], bool]]:
         span = (weeks[0], weeks[-1] + timedelta(days=6))
         found = [
             o
@@ -200,14 +200,15 @@ def _marked(
             if _monday(o.on_date) in set(weeks)
         ]
         _open_outcomes(ring, found)
-        made: dict[date, dict[str, Any] | None] = {week: {} for week in weeks}
+        made: dict[date, dict[str, Any]] = {week: {} for week in weeks}
+        waiting = set()
         for o in found:
             week = _monday(o.on_date)
             if o.waiting:
-                made[week] = None  # opened later, once the couple key is here
-            elif made[week] is not None and o.outcome_result:
-                made[week][f"{o.commitment_id}|{o.on_date.isoformat()}"] = o.outcome_result  # type: ignore[index]
-        return made
+                waiting.add(week)  # shown as not marked, kept once the couple key is here
+            elif o.outcome_result:
+                made[week][f"{o.commitment_id}|{o.on_date.isoformat()}"] = o.outcome_result
+        return {week: (figures, week not in waiting) for week, figures in made.items()}
 
     by_text = {str(pk): pk for pk in commitment_ids}
     marked: dict[object, dict[date, str]] = defaultdict(dict)
