@@ -75,7 +75,7 @@ def kept_figures(
     `make(periods)` gives `(figures, keep)` for each period that has no matching digest;
     `keep` is False when something in it can't be opened yet (the couple key hasn't
     arrived): those figures are shown but not kept, so the period is made again next time.
-    Digests of periods that no longer hold any entry are removed. One query reads the
+    Digests of periods in that span that no longer hold any entry are removed. One query reads the
     digests; it writes only when something changed."""
     reader = ring.user
     prints = {period: fingerprint(rows) for period, rows in stamps.items()}
