@@ -43,7 +43,7 @@ def test_serve_refreshes_statistics_before_starting(monkeypatch: pytest.MonkeyPa
         calls.append("gunicorn")
         raise Started  # the real execv never returns
 
-    monkeypatch.setattr(serve.os, "execv", gunicorn)
+    monkeypatch.setattr("os.execv", gunicorn)
     with pytest.raises(Started):
         serve.Command().run_from_argv(["manage.py", "serve", "--no-worker"])
     assert calls == ["migrate", "statistics", "static", "gunicorn"]
