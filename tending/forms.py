@@ -15,8 +15,8 @@ from typing import Any
 from django.core import validators
 from django.forms import fields
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 # The words a field with no message of its own says. Each form may still say it better.
 REQUIRED = "Please fill this in."
@@ -63,8 +63,88 @@ def limit_note(field_id: str, limit: int) -> SafeString:
     )
 
 
+# Django's own widget templates that are one <input> (`input.html` included once), and
+# the two that are one <input> in a <label> (`input_option.html`): rendered here in Python
+# with exactly the same output (tests/test_form_rendering.py compares them with Django's
+# templates), because a page of radio buttons rendered one small template per option
+# spent a third of its time there (issue 18, bench.pages: the check-in page).
+_ONE_INPUT = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in [
+        "checkbox",
+        "color",
+        "date",
+        "datetime",
+        "email",
+        "file",
+        "hidden",
+        "number",
+        "password",
+        "search",
+        "tel",
+        "text",
+        "time",
+        "url",
+    ]
+)
+_ONE_OPTION = frozenset(
+    ("django/forms/widgets/radio_option.html", "django/forms/widgets/checkbox_option.html")
+)
+
+
+def _formatted(value: Any) -> str:
+    """`{{ value|stringformat:'s' }}`: "%s", escaped unless it was already safe."""
+    text = "%s" % (value,)  # noqa: UP031 (what the filter does)
+    return text if isinstance(value, SafeData) else str(escape(text))
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    return "".join(
+        f" {conditional_escape(name)}" + ("" if value is True else f'="{_formatted(value)}"')
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _input(widget: dict[str, Any]) -> str:
+    value = widget["value"]
+    shown = "" if value is None else f' value="{_formatted(value)}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>\n'
+    )
+
+
+def _quick(template_name: str, context: dict[str, Any]) -> str | None:
+    """The widget as Django's template would render it, or None to let the template do it
+    (anything not plainly a string where Django would format it, a label, a type, a name)."""
+    widget = context.get("widget")
+    if not isinstance(widget, dict) or len(context) != 1:
+        return None
+    if not all(isinstance(widget.get(k), str) for k in ("type", "name")):
+        return None
+    if not isinstance(widget.get("attrs"), dict) or not all(
+        isinstance(name, str) for name in widget["attrs"]
+    ):
+        return None
+    # Django's renderer strips what a widget template gives (forms/renderers.py).
+    if template_name in _ONE_INPUT:
+        return _input(widget).strip()
+    if template_name not in _ONE_OPTION or not isinstance(widget.get("label"), str):
+        return None
+    if not widget.get("wrap_label"):
+        return _input(widget).strip()
+    found = widget["attrs"].get("id")
+    if found and not isinstance(found, str):
+        return None
+    label_for = f' for="{conditional_escape(found)}"' if found else ""
+    label = conditional_escape(widget["label"])
+    return f"<label{label_for}>{_input(widget)} {label}</label>".strip()
+
+
 class TendingFormRenderer(DjangoTemplates):
-    """Django's renderer, except that a text limit is stated instead of enforced by cutting."""
+    """Django's renderer, except that a text limit is stated instead of enforced by cutting,
+    and the one-input widgets are rendered without a template (same output, see `_quick`)."""
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         widget = context.get("widget")
@@ -76,7 +156,7 @@ class TendingFormRenderer(DjangoTemplates):
             or widget.get("is_hidden")
             or widget.get("type") in ("email", "password")  # a typo'd address isn't "too long"
         ):
-            return super().render(template_name, context, request)
+            return self._render(template_name, context, request)
         attrs = dict(attrs)
         limit = int(attrs.pop("maxlength"))
         attrs["data-limit"] = str(limit)
@@ -84,5 +164,11 @@ class TendingFormRenderer(DjangoTemplates):
         described = [*str(attrs.get("aria-describedby", "")).split(), f"{field_id}_limit"]
         attrs["aria-describedby"] = " ".join(described)
         context = {**context, "widget": {**widget, "attrs": attrs}}
-        rendered = super().render(template_name, context, request)
+        rendered = self._render(template_name, context, request)
         return mark_safe(rendered + limit_note(field_id, limit))  # noqa: S308 (both parts escaped)
+
+    def _render(self, template_name: str, context: dict[str, Any], request: Any) -> str:
+        quick = _quick(template_name, context)
+        if quick is not None:
+            return mark_safe(quick)  # noqa: S308 (every part escaped as the template does)
+        return super().render(template_name, context, request)
