@@ -72,7 +72,7 @@ def test_an_ordinary_radio_button_takes_the_quick_way() -> None:
 
 
 def test_anything_else_goes_to_the_template() -> None:
-    widget = {"name": "n", "type": "text", "value": None, "attrs": {}, "label": 3}
+    widget: dict[str, Any] = {"name": "n", "type": "text", "value": None, "attrs": {}, "label": 3}
     assert _quick("django/forms/widgets/radio_option.html", {"widget": widget}) is None
     assert _quick("django/forms/widgets/select.html", {"widget": widget}) is None
     assert _quick("django/forms/widgets/text.html", {"widget": widget, "extra": 1}) is None
