@@ -6,6 +6,7 @@ call the services and render these plain values."""
 from __future__ import annotations
 
 import calendar as cal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -107,6 +108,28 @@ def _query(who: str, kind: str) -> str:
     return f"?{urlencode(params)}" if params else ""
 
 
+_SOME_DAY = date(2001, 2, 3)
+
+
+def _occasion_urls() -> Callable[[Any, date], str]:
+    """An occasion's address, as `reverse` gives it: reversed once per commitment and then
+    only the day changes (a month holds up to a few hundred occasions; issue 18). If the
+    address ever stops ending in the day, every occasion is reversed again."""
+    prefixes: dict[Any, str | None] = {}
+
+    def url_of(pk: Any, day: date) -> str:
+        if pk not in prefixes:
+            sample = reverse("commitments:occasion", args=[pk, _SOME_DAY])
+            head, found, tail = sample.rpartition(_SOME_DAY.isoformat())
+            prefixes[pk] = head if found and tail == "/" else None
+        prefix = prefixes[pk]
+        if prefix is None:
+            return reverse("commitments:occasion", args=[pk, day])
+        return f"{prefix}{day.isoformat()}/"
+
+    return url_of
+
+
 def month_context(
     ring: Keyring,
     user: User,
@@ -125,6 +148,7 @@ def month_context(
     days = [Day(first + timedelta(days=n), first + timedelta(days=n) == today) for n in range(31)]
     days = [d for d in days if d.day <= last]
     shown = {c.pk: (_title(c), _whose(c, user, partner is not None)) for c in chosen}
+    url_of = _occasion_urls()
     for occasion in services.occasions(user, (first, last), commitments=chosen, ring=ring):
         commitment = occasion.commitment
         state = occasion.state
@@ -134,7 +158,7 @@ def month_context(
         title, whose = shown[commitment.pk]
         days[occasion.day.day - 1].cells.append(
             Cell(
-                url=reverse("commitments:occasion", args=[commitment.pk, occasion.day]),
+                url=url_of(commitment.pk, occasion.day),
                 title=title,
                 kind=commitment.kind,
                 whose=whose,

@@ -425,3 +425,14 @@ def test_on_a_phone_the_month_folds_what_came_before_and_what_is_to_come(cast: C
     assert 'cal-show-later" open' not in html  # folded by default
     # Every day is still in the page, for the desktop grid.
     assert len(days) == 31
+
+
+def test_an_occasions_address_is_what_reverse_gives() -> None:
+    import uuid
+
+    from commitments.presenters.calendar import _occasion_urls
+
+    url_of = _occasion_urls()
+    for pk in (uuid.uuid4(), uuid.uuid4()):
+        for day in (date(2026, 1, 1), date(2026, 12, 31), date(2024, 2, 29)):
+            assert url_of(pk, day) == reverse("commitments:occasion", args=[pk, day])
