@@ -453,7 +453,7 @@ def both_look_before_either_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hold each `start` just after it looked for a conversation going, until the other
     has looked too (a lock that keeps the second out breaks the wait, and it goes on)."""
     both_looked = threading.Barrier(2)
-    real = turns.open_conversation  # the name `start` looks up
+    real = services.open_conversation
 
     def look_then_wait(user: User) -> Conversation | None:
         found = real(user)
@@ -461,7 +461,7 @@ def both_look_before_either_writes(monkeypatch: pytest.MonkeyPatch) -> None:
             both_looked.wait(timeout=3)
         return found
 
-    monkeypatch.setattr(turns, "open_conversation", look_then_wait)
+    monkeypatch.setattr(turns, "open_conversation", look_then_wait)  # where `start` looks
 
 
 def test_one_saying_done_never_ends_the_others_turn(cast: Cast) -> None:
