@@ -4,7 +4,6 @@ number of password hashes and key derivations, never as wall time."""
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import subprocess
@@ -31,6 +30,7 @@ from conftest import PASSWORD, Cast, make_user, sqlite_files_only
 from outbox.models import OutboxEmail
 from privacy import crypto
 from tending.testing import FastArgon2PasswordHasher
+from tests.support import form_errors, is_signed_in, text
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -43,15 +43,6 @@ RESET = "/account/reset/"
 HOME = "192.0.2.44"  # one home router: every device behind it has this address
 
 
-def text(response: Response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def form_errors(response: Response) -> str:
-    found = re.search(r'<div class="form-errors" role="alert">(.*?)</div>', text(response), re.S)
-    return found.group(1).strip() if found else ""
-
-
 def sign_in(client: Client, email: str, password: str) -> Response:
     return client.post(SIGN_IN, {"email": email, "password": password})
 
@@ -61,10 +52,6 @@ def device_that_signed_in_before(email: str, address: str = HOME) -> Client:
     assert sign_in(client, email, PASSWORD).status_code == 302
     assert client.post(SIGN_OUT).status_code == 302
     return client
-
-
-def is_signed_in(client: Client) -> bool:
-    return client.get("/account/settings/").status_code == 200
 
 
 # --- Finding 1: no lock-out from another device --------------------------------------------
