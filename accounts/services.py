@@ -166,16 +166,19 @@ def finish_sign_up(request: HttpRequest, pending: PendingSignUp, password: str) 
         throttle.record_failure("sign-in", pending.email, address, device)
         raise SignInRefused(CONFIRM_WRONG_PASSWORD)
     try:
-        user, data_key, code = create_account(
-            email=pending.email,
-            password=password,
-            display_name=pending.display_name,
-            time_zone=pending.time_zone,
-        )
+        with transaction.atomic():
+            user, data_key, code = create_account(
+                email=pending.email,
+                password=password,
+                display_name=pending.display_name,
+                time_zone=pending.time_zone,
+            )
+            # Every link for the address is used up with the account, in its transaction:
+            # never an account whose links (and password hash) outlive a failure between.
+            PendingSignUp.objects.filter(email=pending.email).delete()
     except IntegrityError:  # the address got an account since (another link, made first)
         PendingSignUp.objects.filter(email=pending.email).delete()
         raise SignInRefused(CONFIRM_TAKEN) from None
-    PendingSignUp.objects.filter(email=pending.email).delete()
     if request.user.is_authenticated:
         logout(request)
     _start_session(request, user, data_key)

@@ -1,12 +1,18 @@
-"""Helpers shared by the cross-cutting tests."""
+"""Helpers shared by the cross-cutting tests and by the apps' tests."""
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,3 +61,38 @@ def finish_sign_up(client: Any, response: Any, email: str, password: str) -> str
     if location.startswith("/help/safety-check/"):
         location = parse_qs(urlsplit(location).query).get("next", ["/"])[0]
     return location
+
+
+def text(response: Any) -> str:
+    """The page as a person reads it: entities such as &#x27; turned back into characters."""
+    return html.unescape(response.content.decode())
+
+
+def markup(response: Any) -> str:
+    """The page's HTML as sent, entities and all."""
+    return str(response.content.decode())
+
+
+def form_errors(response: Any) -> str:
+    """What the form's error box says, or "" when it isn't there."""
+    found = re.search(r'<div class="form-errors" role="alert">(.*?)</div>', text(response), re.S)
+    return found.group(1).strip() if found else ""
+
+
+def is_signed_in(client: Client) -> bool:
+    return client.get("/account/settings/").status_code == 200
+
+
+def queries_for(client: Client, url: str) -> int:
+    """The queries one GET of `url` costs (it must answer 200)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def count_queries(client: Client, url: str) -> int:
+    """`queries_for` after a first, uncounted GET: the first request of a session does
+    one-off work."""
+    client.get(url)
+    return queries_for(client, url)

@@ -197,6 +197,11 @@ class Making:
     owner: Persona  # the factory's own owner, to make the object for
     earlier: Mapping[str, object]  # values made for the kwargs to the left, by kwarg name
 
+    @property
+    def ring(self) -> PasswordKeyring:
+        """The owner's own keys, opened with their password as a browser's sign-in does."""
+        return PasswordKeyring(self.owner.user, PASSWORD)
+
 
 @dataclass(frozen=True)
 class ObjectFactory:
@@ -250,10 +255,15 @@ def make_invite_token(making: Making) -> object:
     return token
 
 
+def _words(shared: bool) -> str:
+    """Words that say whether the partner may read them, to look for on the pages."""
+    return SHARED_WORDS if shared else PRIVATE_WORDS
+
+
 def make_note(shared: bool, words: str) -> Callable[[Making], object]:
     def make(making: Making) -> object:
         # Written through the notes service with the owner's own keys, as a browser would.
-        ring = PasswordKeyring(making.owner.user, PASSWORD)
+        ring = making.ring
         note = notes.write_note(ring, words, shared=shared)
         assert note.is_shared == shared
         return note.pk
@@ -293,7 +303,7 @@ def make_response(shared: bool) -> Callable[[Making], object]:
     """Answers to the sixteen questions (any number a month), through the measures service."""
 
     def make(making: Making) -> object:
-        ring = PasswordKeyring(making.owner.user, PASSWORD)
+        ring = making.ring
         response = measures.take(ring, "csi16", [3] * 16, shared=shared)
         assert response.is_shared == shared
         return response.pk
@@ -315,7 +325,7 @@ def make_reset_token(making: Making) -> object:
 
 def make_commitment(shared: bool, joint: bool, words: str) -> Callable[[Making], object]:
     def make(making: Making) -> object:
-        ring = PasswordKeyring(making.owner.user, PASSWORD)
+        ring = making.ring
         commitment = commitments.create_commitment(
             ring,
             title=words,
@@ -331,21 +341,21 @@ def make_commitment(shared: bool, joint: bool, words: str) -> Callable[[Making],
 
 
 def make_feed_token(making: Making) -> object:
-    token = calendar_feed.start_feed(PasswordKeyring(making.owner.user, PASSWORD))
+    token = calendar_feed.start_feed(making.ring)
     assert calendar_feed.find_feed(token) is not None, "the sweep's token must open its feed"
     return token
 
 
 def make_checkin(shared: bool) -> Callable[[Making], object]:
     def make(making: Making) -> object:
-        ring = PasswordKeyring(making.owner.user, PASSWORD)
+        ring = making.ring
         entry = checkins.check_in(
             ring,
             checkins.local_today(making.owner.user) - timedelta(days=1),
             safety=4,
             closeness=5,
             heaviness=3,
-            words=SHARED_WORDS if shared else PRIVATE_WORDS,
+            words=_words(shared),
             shared=shared,
         )
         assert entry.is_shared == shared
@@ -356,22 +366,22 @@ def make_checkin(shared: bool) -> Callable[[Making], object]:
 
 def make_reflection(shared: bool) -> Callable[[Making], object]:
     def make(making: Making) -> object:
-        ring = PasswordKeyring(making.owner.user, PASSWORD)
-        words = SHARED_WORDS if shared else PRIVATE_WORDS
+        ring = making.ring
+        words = _words(shared)
         return checkins.reflect(ring, "b-enough", words, shared=shared).pk
 
     return make
 
 
 def make_journal_entry(making: Making) -> object:
-    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    ring = making.ring
     return checkins.write_journal(ring, PRIVATE_WORDS).pk
 
 
 def make_bid(shared: bool) -> Callable[[Making], object]:
     def make(making: Making) -> object:
-        ring = PasswordKeyring(making.owner.user, PASSWORD)
-        words = SHARED_WORDS if shared else PRIVATE_WORDS
+        ring = making.ring
+        words = _words(shared)
         bid, _ = bids.note_bid(ring, who="me", kind="touch", response="toward", words=words)
         if shared:
             entries.share(bid, ring)
@@ -388,7 +398,7 @@ def _partner(making: Making) -> User:
 
 
 def _agreement(making: Making, *, accepted: bool) -> Agreement:
-    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    ring = making.ring
     terms = agreements.Terms(title=SHARED_WORDS, text="sweep: what the two agree")
     agreement = agreements.propose(ring, Kind.OTHER, terms, token=uuid.uuid4())
     if accepted:
@@ -417,11 +427,11 @@ def make_concern(sent: bool) -> Callable[[Making], object]:
 
     def make(making: Making) -> object:
         agreement = _agreement(making, accepted=True)
-        ring = PasswordKeyring(making.owner.user, PASSWORD)
+        ring = making.ring
         concern = agreements.write_concern(
             ring,
             agreement,
-            what_happened=SHARED_WORDS if sent else PRIVATE_WORDS,
+            what_happened=_words(sent),
             how_it_felt="",
             what_i_need="",
             send=sent,
@@ -434,7 +444,7 @@ def make_concern(sent: bool) -> Callable[[Making], object]:
 
 def make_own_step(making: Making) -> object:
     """A closeness step the owner added: both partners see it; only its author removes it."""
-    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    ring = making.ring
     step = closeness.add_step(ring, SHARED_WORDS, "presence")
     assert step.is_shared
     return step.pk
@@ -448,7 +458,7 @@ def make_moment(accepted: bool) -> Callable[[Making], object]:
         owner, partner = making.owner.user, _partner(making)
         for person in (owner, partner):
             closeness.save_answers(PasswordKeyring(person, PASSWORD), {"b-hug": "yes"}, [])
-        ring = PasswordKeyring(owner, PASSWORD)
+        ring = making.ring
         moment = closeness.plan_moment(ring, timezone.now() + timedelta(hours=1), ["b-hug"])
         if accepted:
             closeness.answer_moment(partner, moment, yes=True)
@@ -459,7 +469,7 @@ def make_moment(accepted: bool) -> Callable[[Making], object]:
 
 def make_conversation(making: Making) -> object:
     """A conversation the owner started; it belongs to both (either acts in it)."""
-    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    ring = making.ring
     conversation = conversations.start(ring, kind="topic", mode="apart", topic=SHARED_WORDS)
     assert conversation.is_shared and conversation.joint
     return conversation.pk
@@ -469,7 +479,7 @@ def make_conversation_item(making: Making) -> object:
     """ "What I will do", the owner's, from a finished conversation: only its owner makes it
     a commitment or sets it aside."""
     owner, partner = making.owner.user, _partner(making)
-    ring = PasswordKeyring(owner, PASSWORD)
+    ring = making.ring
     c = conversations.start(ring, kind="topic", mode="together", topic="sweep")
     conversations.begin(owner, c, c.revision, owner)
     conversations.said_it(ring, c, c.revision)
@@ -489,7 +499,7 @@ def make_conversation_item(making: Making) -> object:
 
 def make_appreciation(making: Making) -> object:
     """A note of appreciation the owner wrote: shared with the partner from the start."""
-    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    ring = making.ring
     note = appreciations.write(
         ring, what_they_did=SHARED_WORDS, what_it_meant="sweep: it meant a lot"
     )
@@ -499,25 +509,25 @@ def make_appreciation(making: Making) -> object:
 
 def make_round(making: Making) -> object:
     """This week's question of the owner's couple: it belongs to both (either answers)."""
-    asked = questions.current_round(PasswordKeyring(making.owner.user, PASSWORD))
+    asked = questions.current_round(making.ring)
     assert asked is not None and asked.is_shared and asked.joint
     return asked.pk
 
 
 def make_quiet_date(making: Making) -> object:
     """A quiet date: its person's alone, for good (the partner gets 404 like anyone)."""
-    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    ring = making.ring
     return milestones.add_quiet_date(ring, timezone.localdate(), PRIVATE_WORDS).pk
 
 
 def make_ritual(making: Making) -> object:
     """A ritual the owner suggested: the partner answers it; only the owner withdraws it."""
-    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    ring = making.ring
     return rituals.propose(ring, title=SHARED_WORDS, weekday=6).pk
 
 
 def _a_project(making: Making) -> projects.Project:
-    ring = PasswordKeyring(making.owner.user, PASSWORD)
+    ring = making.ring
     soon = timezone.localdate() + timedelta(days=2)
     return projects.start(ring, title=SHARED_WORDS, steps=[projects.NewStep("sweep: a step", soon)])
 

@@ -8,13 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import Cast
-
-
-def queries_for(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
+from tests.support import queries_for
 
 
 def write_notes(client: Client, count: int, shared: bool) -> None:

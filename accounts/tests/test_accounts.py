@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +15,7 @@ import tending.settings as real_settings
 from accounts import services
 from accounts.models import FailedSignIn, User
 from conftest import PASSWORD, Cast, make_user
-from tests.support import finish_sign_up
+from tests.support import finish_sign_up, form_errors, text
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -29,10 +28,6 @@ CHANGE_PASSWORD = "/account/settings/password/"
 SIGN_OUT_EVERYWHERE = "/account/settings/sign-out-everywhere/"
 RECOVERY_CODE = "/account/recovery-code/"
 NEW_PASSWORD = "another quiet evening walk"
-
-
-def text(response: Response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def signed_in_as(client: Client) -> int | None:
@@ -64,11 +59,6 @@ def after_sign_up(client: Client, response: Response, email: str = "frank@exampl
     one-time recovery code and the safety check's offer."""
     assert response.status_code == 302, text(response)
     return finish_sign_up(client, response, email, "slow mornings with coffee")
-
-
-def form_errors(response: Response) -> str:
-    found = re.search(r'<div class="form-errors" role="alert">(.*?)</div>', text(response), re.S)
-    return found.group(1).strip() if found else ""
 
 
 # --- Sign-up ---------------------------------------------------------------------------------

@@ -3,10 +3,8 @@ the idle lock for a shared device (server-enforced; the page's script is the bro
 
 from __future__ import annotations
 
-import html
 import uuid
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 import pytest
 import time_machine
@@ -19,9 +17,7 @@ from accounts import signins
 from accounts.models import SignedInSession, User
 from conftest import PASSWORD, Cast
 from outbox.models import OutboxEmail
-
-if TYPE_CHECKING:
-    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+from tests.support import is_signed_in, text
 
 DEVICES = "/account/devices/"
 PHONE_UA = (
@@ -35,19 +31,11 @@ IPAD_SAFARI = (
 )
 
 
-def text(response: Response) -> str:
-    return html.unescape(response.content.decode())
-
-
 def device(user: User, agent: str = PHONE_UA) -> Client:
     client = Client(HTTP_USER_AGENT=agent)
     response = client.post("/account/sign-in/", {"email": user.email, "password": PASSWORD})
     assert response.status_code == 302
     return client
-
-
-def is_signed_in(client: Client) -> bool:
-    return client.get("/account/settings/").status_code == 200
 
 
 @pytest.mark.parametrize(

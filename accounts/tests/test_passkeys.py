@@ -27,6 +27,7 @@ from accounts.passkey_forms import NO_ANSWER
 from accounts.tests.soft_authenticator import SoftAuthenticator, b64
 from conftest import PASSWORD, Cast
 from privacy.keyring import SESSION_FIELD
+from tests.support import is_signed_in, text
 from tests.test_security import inline_code
 
 if TYPE_CHECKING:
@@ -39,10 +40,6 @@ WITH_PASSKEY = "/account/sign-in/passkey/"
 PASSKEYS = "/account/settings/passkeys/"
 NEW = "/account/settings/passkeys/new/"
 NOTES = "/notes/"
-
-
-def text(response: Response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def form_errors(response: Response) -> str:
@@ -86,10 +83,6 @@ def password_step(email: str = "alice@example.test") -> Client:
     response = client.post(SIGN_IN, {"email": email, "password": PASSWORD, "next": NOTES})
     assert response["Location"].startswith(SECOND_STEP)
     return client
-
-
-def is_signed_in(client: Client) -> bool:
-    return client.get("/account/settings/").status_code == 200
 
 
 def passkey_step(client: Client, answer: str) -> Response:

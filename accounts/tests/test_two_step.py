@@ -3,7 +3,6 @@ end through the test client, with codes computed by the library's own TOTP."""
 
 from __future__ import annotations
 
-import html
 import re
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services, two_factor
 from conftest import PASSWORD, Cast
 from privacy.keyring import SESSION_FIELD
+from tests.support import form_errors, is_signed_in, text
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -27,15 +27,6 @@ AUTHENTICATOR = "/account/settings/two-step/authenticator/"
 CODES = "/account/settings/two-step/recovery-codes/"
 OFF = "/account/settings/two-step/off/"
 NOTES = "/notes/"
-
-
-def text(response: Response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def form_errors(response: Response) -> str:
-    found = re.search(r'<div class="form-errors" role="alert">(.*?)</div>', text(response), re.S)
-    return found.group(1).strip() if found else ""
 
 
 def code_now(device: TOTPDevice, offset_steps: int = 0) -> str:
@@ -67,10 +58,6 @@ def password_step(email: str = "alice@example.test") -> tuple[Client, Response]:
     client = Client()
     response = client.post(SIGN_IN, {"email": email, "password": PASSWORD, "next": NOTES})
     return client, response
-
-
-def is_signed_in(client: Client) -> bool:
-    return client.get("/account/settings/").status_code == 200
 
 
 def test_turning_on_the_app_then_signing_in_needs_its_code(cast: Cast) -> None:

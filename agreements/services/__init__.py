@@ -1,6 +1,8 @@
 """Agreements: every rule about proposing, accepting, stepping back, reviewing and raising
-a concern lives in this package, by sub-domain: `versions` (an agreement and its versions,
-proposing, answering, stepping back, reading), `review` (the monthly review) and `concerns`.
+a concern lives in this package, by sub-domain: `versions` (proposing, answering, revising,
+retiring, stepping back), `terms` (the words of a version and their check), `reading` (what
+one may see of agreements and their versions), `heading` (where we're heading), `review`
+(the monthly review) and `concerns`; `guards` holds the problems and the checks they share.
 Everything is imported from `agreements.services`, as before the split. Views parse, call
 and render.
 
@@ -34,6 +36,23 @@ from agreements.services.concerns import (
     visible_concerns,
     write_concern,
 )
+from agreements.services.guards import AgreementProblem, StaleAgreement, local_today
+from agreements.services.heading import HEADING_MAX, HEADING_TITLE, heading_of, propose_heading
+from agreements.services.reading import (
+    Agreement,
+    Concern,
+    history,
+    last_proposals,
+    needing_conversation,
+    replaced_by,
+    reveal_agreements,
+    reveal_versions,
+    version_of,
+    visible_agreement_or_404,
+    visible_agreements,
+    visible_concern_or_404,
+    waiting_for_answer,
+)
 from agreements.services.review import (
     ReviewRow,
     find_review,
@@ -47,37 +66,15 @@ from agreements.services.review import (
     save_review_answers,
     to_review,
 )
+from agreements.services.terms import FIELD_LABELS, Terms, check_terms
 from agreements.services.versions import (
-    FIELD_LABELS,
-    HEADING_MAX,
-    HEADING_TITLE,
-    Agreement,
-    AgreementProblem,
-    Concern,
-    StaleAgreement,
-    Terms,
     accept,
-    check_terms,
     decline,
-    heading_of,
-    history,
-    last_proposals,
-    local_today,
-    needing_conversation,
     propose,
-    propose_heading,
     propose_retiring,
-    replaced_by,
-    reveal_agreements,
-    reveal_versions,
     revise,
     step_back,
     step_back_in,
-    version_of,
-    visible_agreement_or_404,
-    visible_agreements,
-    visible_concern_or_404,
-    waiting_for_answer,
     withdraw,
 )
 

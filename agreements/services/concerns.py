@@ -17,7 +17,7 @@ from agreements.models import (
     ConcernAnswer,
     Status,
 )
-from agreements.services.versions import AgreementProblem, _check_open, _plainly
+from agreements.services.guards import AgreementProblem, _check_open, _plainly
 from couples import services as couples
 from privacy import entries
 from privacy.keyring import Keyring

@@ -24,14 +24,8 @@ from agreements.models import (
     ReviewTurn,
     Status,
 )
-from agreements.services.versions import (
-    AgreementProblem,
-    _couple_of,
-    _plainly,
-    local_today,
-    reveal_agreements,
-    visible_agreements,
-)
+from agreements.services.guards import AgreementProblem, _couple_of, _plainly, local_today
+from agreements.services.reading import reveal_agreements, visible_agreements
 from commitments import services as commitments
 from couples import services as couples
 from couples.models import Membership

@@ -242,7 +242,7 @@ def test_two_partners_revising_at_once_one_wins_the_other_is_told(cast: Cast, st
             ring(user), fresh(agreement), terms, expected_revision=seen, token=uuid.uuid4()
         )
 
-    with held_inside(services, "check_terms", barrier):
+    with held_inside(versions, "check_terms", barrier):
         results = run_together(revising(alice, ALICES), revising(bob, BOBS))
 
     won = [r for r in results if isinstance(r, AgreementVersion)]
@@ -271,7 +271,7 @@ def test_the_same_revision_form_twice_at_once_returns_one_version(cast: Cast) ->
             ring(cast.bob.user), fresh(agreement), BOBS, expected_revision=seen, token=token
         )
 
-    with held_inside(services, "check_terms", barrier):
+    with held_inside(versions, "check_terms", barrier):
         results = run_together(submitting, submitting)
 
     assert AgreementVersion.objects.filter(agreement=agreement).count() == 2

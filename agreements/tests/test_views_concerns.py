@@ -20,6 +20,7 @@ from agreements import services
 from agreements.models import CONCERN_MAX, Agreement, Concern, Kind
 from agreements.services import Terms
 from conftest import Cast, ring
+from tests.support import markup as text
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam, where every persona lives.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -33,10 +34,6 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 def _frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def text(response: Any) -> str:
-    return str(response.content.decode())
 
 
 def flashed(response: Any) -> str:

@@ -25,6 +25,7 @@ from commitments.models import Outcome, Result
 from commitments.occurrences import Rule
 from commitments.tests.helpers import how_it_went
 from conftest import Cast, ring
+from tests.support import markup as text
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam, where every persona lives.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -39,10 +40,6 @@ COUNT_LIKE = re.compile(r"\b\d+\s+(concerns?|answers?|times?|agreements?|reviews
 def _frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def text(response: Any) -> str:
-    return str(response.content.decode())
 
 
 def in_effect(proposer: User, accepter: User, title: str) -> Agreement:

@@ -22,6 +22,7 @@ from bids import services
 from bids.models import Bid
 from conftest import Cast, ring
 from privacy import entries
+from tests.support import markup as text
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam, where every persona lives.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -35,10 +36,6 @@ LOG = reverse("bids:log")
 def _frozen() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def text(response: Any) -> str:
-    return str(response.content.decode())
 
 
 def note(user: User, *, words: str = "", shared: bool = False, **more: Any) -> Bid:

@@ -12,9 +12,6 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -25,6 +22,8 @@ from commitments.models import Kind, Outcome, Result
 from commitments.tests.helpers import how_it_went
 from conftest import Cast, make_user, pair, ring, signed_in
 from privacy import entries
+from tests.support import count_queries
+from tests.support import markup as page
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam, where every persona lives.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -55,10 +54,6 @@ def share_url(entry: CheckIn) -> str:
 
 def unshare_url(entry: CheckIn) -> str:
     return reverse("checkins:unshare", args=[entry.pk])
-
-
-def page(response: Any) -> str:
-    return str(response.content.decode())
 
 
 def form_data(**overrides: Any) -> dict[str, Any]:
@@ -429,14 +424,6 @@ def test_history_pages_thirty_at_a_time(cast: Cast) -> None:
         response = client.get(HISTORY + f"?page={bad}")
         assert response.status_code == 200
         assert "no such page" in page(response) and "day 0." in page(response)
-
-
-def count_queries(client: Client, url: str) -> int:
-    client.get(url)  # warm: the first request of a session does one-off work
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def test_history_queries_do_not_grow_with_check_ins(cast: Cast) -> None:

@@ -41,6 +41,7 @@ from closeness.models import (
 from closeness.services import LATER, NOT_YET, YES
 from closeness.steps import BUILT_IN, BUILT_IN_BY_KEY
 from conftest import Cast, ring
+from tests.support import markup as text
 
 # Wednesday 11 March 2026, 12:00 UTC: 13:00 in Amsterdam, where everyone in the cast lives.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -61,10 +62,6 @@ ADD_STEP = reverse("closeness:add_step")
 def clock() -> Iterator[time_machine.Traveller]:
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def text(response: Any) -> str:
-    return str(response.content.decode())
 
 
 def answer(user: User, answers: dict[str, str], hidden: tuple[str, ...] = ()) -> None:

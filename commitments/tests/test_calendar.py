@@ -6,9 +6,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import time_machine
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -18,6 +16,7 @@ from commitments.occurrences import Rule
 from conftest import Cast, ring
 from privacy import entries
 from privacy.entries import Visibility
+from tests.support import queries_for
 
 # Wednesday 11 March 2026, early afternoon in Amsterdam (UTC+1).
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -324,13 +323,6 @@ def test_an_empty_month_says_so_kindly(cast: Cast) -> None:
 
 
 # -- queries do not grow with years of history ----------------------------------------------
-
-
-def queries_for(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def bulk_history(

@@ -10,9 +10,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
@@ -24,6 +22,8 @@ from commitments.tests.helpers import how_it_went
 from conftest import Cast, make_user, pair, ring, signed_in
 from couples import services as couples
 from privacy import entries
+from tests.support import count_queries
+from tests.support import markup as page
 
 # Wednesday 11 March 2026, 13:00 in Amsterdam, where every persona lives.
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -65,10 +65,6 @@ def title_of(commitment: Commitment, reader: User | None = None) -> str:
     fresh = Commitment.objects.get(pk=commitment.pk)
     (opened,) = entries.reveal([fresh], ring(reader or fresh.author))
     return str(opened.plain["title"])
-
-
-def page(response: Any) -> str:
-    return str(response.content.decode())
 
 
 def db_state() -> tuple[object, ...]:
@@ -904,14 +900,6 @@ def test_today_says_calmly_when_nothing_is_asked(cast: Cast) -> None:
 
 
 # -- query budgets ----------------------------------------------------------------------------
-
-
-def count_queries(client: Client, url: str) -> int:
-    client.get(url)  # warm: the first request of a session does one-off work
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 def test_list_and_detail_queries_do_not_grow_with_history(cast: Cast) -> None:

@@ -18,9 +18,10 @@ moved on (both tapped at once, a double submit, a phone that slept) changes noth
 the screen shows where things are now; what was typed stays in the browser (app.js).
 Pausing is the one action that needs no revision: it must always work.
 
-The rules live in this package by sub-domain: `turns` (starting, reading, the speaker and
-listener taking turns, pausing, the wording aid setting) and `closing` (what each will do,
-finishing, confirming the commitments). Everything is imported from
+The rules live in this package by sub-domain: `turns` (starting, the speaker and listener
+taking turns), `reading` (the conversation going on, the agenda, what was said, the
+history), `pausing` (pausing, resting, resuming), `wording_aid` (the person's setting) and
+`closing` (what each will do, finishing, confirming the commitments). Everything is imported from
 `conversations.services`, as before the split.
 """
 
@@ -37,36 +38,34 @@ from conversations.services.closing import (
     today_lines,
     write_items,
 )
-from conversations.services.turns import (
-    ITEMS_MAX,
+from conversations.services.pausing import end_for_today, pause, resume, resume_later
+from conversations.services.reading import (
     LEFT_OPEN,
     WEEKLY_AGENDA,
     Agenda,
-    ConversationProblem,
-    MovedOn,
     agenda,
-    another_round,
-    begin,
-    check,
     conversations_of,
-    end_for_today,
     exchanges,
     history,
     items,
     listener_of,
-    local_today,
     open_conversation,
-    pause,
-    reflect,
     rest_if_left,
-    resume,
-    resume_later,
     reveal,
-    said_it,
-    set_wording_aid,
-    start,
-    wording_aid_on,
 )
+from conversations.services.turns import (
+    ITEMS_MAX,
+    ConversationProblem,
+    MovedOn,
+    another_round,
+    begin,
+    check,
+    local_today,
+    reflect,
+    said_it,
+    start,
+)
+from conversations.services.wording_aid import set_wording_aid, wording_aid_on
 
 __all__ = [
     "ITEMS_MAX",

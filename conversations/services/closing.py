@@ -24,6 +24,13 @@ from conversations.models import (
     Said,
     Stage,
 )
+from conversations.services.reading import (
+    conversations_of,
+    exchanges,
+    items,
+    open_conversation,
+    reveal,
+)
 from conversations.services.turns import (
     ITEMS_MAX,
     ConversationProblem,
@@ -31,12 +38,7 @@ from conversations.services.turns import (
     _plain_text,
     _ready,
     _step,
-    conversations_of,
-    exchanges,
-    items,
     local_today,
-    open_conversation,
-    reveal,
 )
 from couples import services as couples
 from privacy import entries

@@ -1,17 +1,16 @@
-"""A conversation from its start through the turns: starting one, reading it, speaking,
-reflecting and checking, another round, pausing and resting."""
+"""A conversation from its start through the turns: starting one, speaking, reflecting
+and checking, another round."""
 
 from __future__ import annotations
 
 import functools
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,30 +22,19 @@ from conversations.models import (
     WORDS_MAX,
     Conversation,
     Exchange,
-    Item,
     Kind,
     Mode,
     Said,
     Stage,
-    WordingPreference,
 )
+from conversations.services.reading import listener_of, open_conversation, rest_if_left
 from couples import services as couples
 from couples.models import CoupleSpace
 from privacy import entries
 from privacy.entries import Visibility
 from privacy.keyring import Keyring
 
-# A conversation nobody has touched for this long rests: unfinished, resumable.
-LEFT_OPEN = timedelta(hours=24)
 ITEMS_MAX = 5  # "what I will do": a few concrete things, not a list of resolutions
-
-# The weekly conversation's gentle agenda, in order. Words ours.
-WEEKLY_AGENDA: tuple[tuple[str, str], ...] = (
-    ("appreciation", "One thing each of you appreciated in the other this week"),
-    ("safe", "A moment this week that felt safe"),
-    ("hard", "Something that was hard this week"),
-    ("request", "One small request each, for the week ahead"),
-)
 
 
 class ConversationProblem(Exception):
@@ -83,17 +71,6 @@ def _plain_text(words: str, limit: int, what: str) -> str:
 
 
 # -- starting --------------------------------------------------------------------------------
-
-
-def open_conversation(user: User) -> Conversation | None:
-    """The one conversation going on now (not finished, not resting), if any. After the
-    partner has left it is still returned, as history: every action on it is refused."""
-    found: Conversation | None = (
-        conversations_of(user).filter(finished_at__isnull=True, resting=False).first()
-    )
-    if found is not None and rest_if_left(found):
-        return None
-    return found
 
 
 @transaction.atomic
@@ -156,79 +133,6 @@ def start(
     url = reverse("conversations:room", args=[conversation.pk])
     activity.tell_partner(ring.user, "conversations.started", url, entry=conversation)
     return conversation
-
-
-# -- reading ---------------------------------------------------------------------------------
-
-
-def conversations_of(user: User) -> QuerySet[Conversation]:
-    return Conversation.objects.visible_to(user).select_related(
-        "speaker", "first_speaker", "paused_by"
-    )
-
-
-def rest_if_left(conversation: Conversation) -> bool:
-    """A conversation left untouched for a day rests (unfinished, resumable)."""
-    if conversation.finished_at or conversation.resting:
-        return False
-    if conversation.last_activity_at > timezone.now() - LEFT_OPEN:
-        return False
-    changed = Conversation.objects.filter(
-        pk=conversation.pk, revision=conversation.revision, resting=False
-    ).update(
-        resting=True,
-        paused_by=None,
-        paused_at=None,
-        revision=F("revision") + 1,
-    )
-    conversation.refresh_from_db()
-    return bool(changed)
-
-
-def listener_of(conversation: Conversation) -> User | None:
-    """The partner who isn't speaking now."""
-    if conversation.speaker is None:
-        return None
-    return couples.partner_of(conversation.speaker)
-
-
-@dataclass
-class Agenda:
-    prompts: tuple[tuple[str, str], ...]
-    stepped_back: list[agreements.Agreement]
-    topics: list[agreements.Concern]
-
-
-def agenda(ring: Keyring, conversation: Conversation) -> Agenda:
-    """The weekly prompts, agreements someone stepped back from, and open repair topics."""
-    if conversation.kind != Kind.WEEKLY:
-        return Agenda((), [], [])
-    stepped = list(agreements.needing_conversation(ring.user))
-    agreements.reveal_agreements(ring, stepped)
-    topics = list(agreements.open_topics(ring.user))
-    entries.reveal(topics, ring)
-    agreements.reveal_agreements(ring, [t.agreement for t in topics])
-    return Agenda(WEEKLY_AGENDA, stepped, topics)
-
-
-def reveal(ring: Keyring, conversation: Conversation) -> Conversation:
-    entries.reveal([conversation], ring)
-    return conversation
-
-
-def exchanges(ring: Keyring, conversation: Conversation) -> list[Exchange]:
-    rows = list(conversation.exchanges.select_related("speaker", "by").order_by("created_at"))
-    return entries.reveal(rows, ring)  # type: ignore[return-value]
-
-
-def items(ring: Keyring, conversation: Conversation) -> list[Item]:
-    rows = list(conversation.items.select_related("owner", "commitment").order_by("created_at"))
-    return entries.reveal(rows, ring)  # type: ignore[return-value]
-
-
-def history(user: User) -> QuerySet[Conversation]:
-    """Finished conversations and resting ones (to resume), newest first."""
-    return conversations_of(user).exclude(finished_at__isnull=True, resting=False)
 
 
 # -- acting ----------------------------------------------------------------------------------
@@ -429,84 +333,3 @@ def another_round(user: User, conversation: Conversation, expected_revision: int
         attempt=1,
         done_writing=[],
     )
-
-
-# -- pausing ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def pause(user: User, conversation: Conversation) -> None:
-    """Either of them, at any moment, from any stage, without a reason. A pause during a
-    pause changes nothing."""
-    _check_open(conversation, user)
-    # Resting or finished already (a screen that hadn't caught up): nothing to do.
-    Conversation.objects.filter(
-        pk=conversation.pk, paused_by__isnull=True, resting=False, finished_at__isnull=True
-    ).update(
-        paused_by=user,
-        paused_at=timezone.now(),
-        revision=F("revision") + 1,
-        last_activity_at=timezone.now(),
-    )
-    conversation.refresh_from_db()
-
-
-@transaction.atomic
-def resume(user: User, conversation: Conversation) -> None:
-    """When the one who paused is ready (on one shared phone: whoever holds it)."""
-    _check_open(conversation, user)
-    conversation.refresh_from_db()
-    if conversation.paused_by_id is None:
-        return  # already going again (a double tap)
-    if conversation.mode == Mode.APART and conversation.paused_by_id != user.pk:
-        raise ConversationProblem("It goes on when the one who paused is ready; there's no hurry.")
-    Conversation.objects.filter(pk=conversation.pk, paused_by=conversation.paused_by_id).update(
-        paused_by=None,
-        paused_at=None,
-        revision=F("revision") + 1,
-        last_activity_at=timezone.now(),
-    )
-    conversation.refresh_from_db()
-
-
-@transaction.atomic
-def end_for_today(user: User, conversation: Conversation) -> None:
-    """Either of them: stop here for today; it can be resumed exactly where it stopped."""
-    _check_open(conversation, user)
-    Conversation.objects.filter(pk=conversation.pk, resting=False).update(
-        resting=True,
-        paused_by=None,
-        paused_at=None,
-        revision=F("revision") + 1,
-        last_activity_at=timezone.now(),
-    )
-    conversation.refresh_from_db()
-
-
-@transaction.atomic
-def resume_later(user: User, conversation: Conversation) -> None:
-    """Carry on a resting conversation from exactly where it stopped."""
-    _check_open(conversation, user)
-    if not conversation.resting:
-        return
-    going = open_conversation(user)
-    if going is not None and going.pk != conversation.pk:
-        raise ConversationProblem(
-            "Another conversation is going; finish it or end it for today first."
-        )
-    Conversation.objects.filter(pk=conversation.pk, resting=True).update(
-        resting=False, revision=F("revision") + 1, last_activity_at=timezone.now()
-    )
-    conversation.refresh_from_db()
-
-
-# -- the wording aid setting -----------------------------------------------------------------
-
-
-def wording_aid_on(user: User) -> bool:
-    found = WordingPreference.objects.filter(user=user).values_list("aid_on", flat=True).first()
-    return True if found is None else bool(found)
-
-
-def set_wording_aid(user: User, on: bool) -> None:
-    WordingPreference.objects.update_or_create(user=user, defaults={"aid_on": on})

@@ -33,7 +33,7 @@ from commitments.tests.helpers import how_it_went
 from conftest import Cast, ring
 from conversations import services
 from conversations.models import Conversation, Exchange, Kind, Mode, Said, Stage
-from conversations.services import ConversationProblem, MovedOn
+from conversations.services import ConversationProblem, MovedOn, turns
 
 ON_POSTGRES = connection.vendor == "postgresql"
 
@@ -461,7 +461,7 @@ def both_look_before_either_writes(monkeypatch: pytest.MonkeyPatch) -> None:
             both_looked.wait(timeout=3)
         return found
 
-    monkeypatch.setattr(services, "open_conversation", look_then_wait)
+    monkeypatch.setattr(turns, "open_conversation", look_then_wait)  # where `start` looks
 
 
 def test_one_saying_done_never_ends_the_others_turn(cast: Cast) -> None:

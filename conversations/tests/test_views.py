@@ -29,6 +29,7 @@ from conftest import Cast, ring
 from conversations import services
 from conversations.models import Conversation, Item, ItemState, Kind, Mode, Stage
 from couples import services as couples
+from tests.support import markup as text
 
 # Wednesday 11 March 2026, 12:00 UTC (13:00 in Amsterdam, where everyone lives).
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
@@ -46,10 +47,6 @@ def clock() -> Iterator[None]:
 
 def fresh(conversation: Conversation) -> Conversation:
     return Conversation.objects.get(pk=conversation.pk)
-
-
-def text(response: Any) -> str:
-    return str(response.content.decode())
 
 
 def plain(response: Any) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import re
 import secrets
 from collections.abc import Iterator
 from datetime import timedelta
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 import time_machine
@@ -20,10 +19,7 @@ from accounts.models import User
 from conftest import PASSWORD, Cast, make_user, signed_in
 from couples import services
 from couples.models import CoupleSpace, Invite, Membership, Role
-from tests.support import finish_sign_up
-
-if TYPE_CHECKING:
-    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+from tests.support import finish_sign_up, text
 
 TODAY = "/"
 COUPLE = "/couple/"
@@ -33,10 +29,6 @@ LEAVE = "/couple/leave/"
 START_OVER = "/couple/start-over/"
 JOIN_CODE = "/join/"
 ACCEPT = "/join/accept/"
-
-
-def text(response: Response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def make_invite(client: Client) -> tuple[str, str]:
