@@ -9,7 +9,9 @@ and the floor as bench.load does (gunicorn, 2 workers x 4 threads). One visitor 
 signed in as alice, loads each page `--runs` times over a keep-alive connection, and the
 floor's page as many times in between (page, floor, page, floor ...), so the ratio compares
 like with like. Query counts come from Django's test client in this process (same
-database, same couple), counted with CaptureQueriesContext. `--profile` runs the mix
+database, same couple), counted with CaptureQueriesContext. "cold KB": what a browser
+with an empty cache moves for the page (Accept-Encoding: gzip, br): the HTML as sent plus
+every stylesheet and script it links, response bodies only. `--profile` runs the mix
 (Today, calendar, check-in, trends, bids) under cProfile in this process and prints the
 functions where the time goes.
 """
@@ -17,11 +19,14 @@ functions where the time goes.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import tempfile
 from pathlib import Path
 
 from bench.driver import Visitor, percentile, timed
+
+ASSET = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+)"')
 
 RUNS = 40
 
@@ -103,20 +108,35 @@ def run(folder: Path, *, runs: int, years: float, profile: bool) -> None:
                 page_ms.append(timed(lambda p=path: _ok(visitor, p)))  # type: ignore[misc]
                 floor_ms.append(timed(lambda: _ok(base, "/")))
             floor_all += floor_ms
-            rows.append((label, page_ms, floor_ms))
+            rows.append((label, page_ms, floor_ms, cold_bytes(visitor, path)))
     finally:
         tending.stop()
         floor.stop()
     floor_median = statistics.median(floor_all)
     print(f"\nalice, one visitor, {runs} views of each page; floor median {floor_median:.1f} ms")
-    print(f"{'page':<18} {'median ms':>9} {'p95 ms':>7} {'queries':>7} {'x floor':>7}")
-    for label, page_ms, floor_ms in rows:
+    print(
+        f"{'page':<18} {'median ms':>9} {'p95 ms':>7} {'queries':>7} {'x floor':>7} {'cold KB':>7}"
+    )
+    for label, page_ms, floor_ms, cold in rows:
         median = statistics.median(page_ms)
         ratio = median / statistics.median(floor_ms)
         print(
             f"{label:<18} {median:>9.1f} {percentile(page_ms, 95):>7.1f} "
-            f"{counts[label]:>7} {ratio:>7.1f}"
+            f"{counts[label]:>7} {ratio:>7.1f} {cold / 1000:>7.1f}"
         )
+
+
+def cold_bytes(visitor: Visitor, path: str) -> int:
+    """Bytes of a cold load: the page as sent, and each asset it links, as sent."""
+    wanted = {"Accept-Encoding": "gzip, br"}
+    status, sent = visitor.request("GET", path, headers=wanted)
+    _, plain = visitor.request("GET", path, headers={"Accept-Encoding": "identity"})
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}")
+    total = len(sent)
+    for asset in sorted(set(ASSET.findall(plain.decode(errors="replace")))):
+        total += len(visitor.request("GET", asset, headers=wanted)[1])
+    return total
 
 
 def _ok(visitor: Visitor, path: str) -> None:

@@ -42,6 +42,7 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "floor.sqlite3",
+        "CONN_MAX_AGE": 600,  # as Tending's SQLite (tending/env.py)
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
