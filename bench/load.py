@@ -60,7 +60,11 @@ def server_env(**extra: str) -> dict[str, str]:
 
 def start_tending(data_dir: Path) -> Server:
     port = free_port()
-    env = server_env(TENDING_DATA_DIR=str(data_dir), TENDING_ALLOWED_HOSTS="127.0.0.1")
+    env = server_env(
+        TENDING_DATA_DIR=str(data_dir),
+        TENDING_ALLOWED_HOSTS="127.0.0.1",
+        TENDING_STATIC_ROOT=str(data_dir / "static"),
+    )
     argv = [sys.executable, "manage.py", "serve", "--no-worker", "--host", "127.0.0.1"]
     server = Server([*argv, "--port", str(port)], env, port, str(BASE_DIR))
     server.wait_until("/health/live")

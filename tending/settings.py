@@ -204,7 +204,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("TENDING_STATIC_ROOT", str(BASE_DIR / "staticfiles"))).resolve()
 # Hashed, compressed names once `collectstatic` has written a manifest. `./tend start` collects
 # with MANIFEST_STORAGE whatever this process chose (see serve.py), so gunicorn's workers, which
 # load settings afterwards, find the manifest from the very first start. Plain names before
