@@ -27,12 +27,14 @@ that the sweep reports them: a sweep that can't fail would be worse than none.
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import timedelta
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, urlencode
@@ -43,15 +45,16 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, re_path, resolve
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
+from django.utils import timezone
 
-from conftest import Cast, Persona, make_user, signed_in
+from conftest import Cast, Persona, make_user, ring, signed_in
 from couples.models import Invite
 from tests.sweep_registry import (
     ADMIN_PLACEHOLDERS,
@@ -383,21 +386,38 @@ def send(client: Client, request: Request, url: str) -> Response:
 SESSION_BOOKKEEPING = {"accounts.SignedInSession": {"last_seen"}}
 
 
-def database_snapshot() -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table, but sessions and their bookkeeping (a request may touch its
-    own session)."""
-    return {
-        model._meta.label: [
-            {
-                k: v
-                for k, v in row.items()
-                if k not in SESSION_BOOKKEEPING.get(model._meta.label, set())
-            }
-            for row in model._default_manager.order_by("pk").values()
+def database_snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, as stored, but sessions and their bookkeeping (a request may
+    touch its own session). Read with one plain SELECT per table (built once): this runs
+    before and after every request of the sweep, where the ORM's query building cost more
+    than the requests themselves. Values are compared as stored (ciphertext included), so a
+    write that only re-encrypts the same words counts as a change too."""
+    with connection.cursor() as cursor:
+        snapshot = {}
+        for label, sql in _snapshot_queries(connection.vendor):
+            cursor.execute(sql)
+            snapshot[label] = cursor.fetchall()
+    return snapshot
+
+
+@functools.cache
+def _snapshot_queries(vendor: str) -> tuple[tuple[str, str], ...]:
+    quote = connection.ops.quote_name
+    queries = []
+    for model in apps.get_models():
+        if model is Session:
+            continue
+        skipped = SESSION_BOOKKEEPING.get(model._meta.label, set())
+        columns = [
+            quote(str(field.column))
+            for field in model._meta.concrete_fields
+            if field.name not in skipped
         ]
-        for model in apps.get_models()
-        if model is not Session
-    }
+        table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
+        queries.append(
+            (model._meta.label, f"SELECT {', '.join(columns)} FROM {table} ORDER BY {pk}")
+        )
+    return tuple(queries)
 
 
 def text_of(response: Response) -> str:
@@ -729,6 +749,12 @@ def _leaky_invite(request: HttpRequest, invite_id: UUID) -> HttpResponse:
     return HttpResponse(f"An invitation from {invite.created_by.display_name}")
 
 
+def _sneaky_invite(request: HttpRequest, invite_id: UUID) -> HttpResponse:
+    # Deliberately wrong: refuses with the right 404, but only after writing to the row.
+    Invite.objects.filter(pk=invite_id).update(revoked_at=timezone.now())
+    raise Http404
+
+
 def _gossip(request: HttpRequest) -> HttpResponse:
     return HttpResponse("<p>Carol and Dan had a hard week.</p>")
 
@@ -817,6 +843,36 @@ def test_the_sweep_catches_an_object_view_without_an_ownership_check(cast: Cast)
         for viewer in ("bob", "carol", "erin"):
             with pytest.raises(AssertionError, match=f"{viewer}: GET .* got 200, not 404"):
                 check_object_access(cast, leak, variants_of(leak)[0], viewer)
+
+
+def test_the_sweep_catches_a_refusal_that_writes_first(cast: Cast) -> None:
+    urlconf = urlconf_with(path("sneak/<uuid:invite_id>/", _sneaky_invite, name="sneak"))
+    with override_settings(ROOT_URLCONF=urlconf):
+        sneak = endpoint_named("sweep_meta:sneak")
+        with pytest.raises(AssertionError, match=r"carol: GET .* changed the database"):
+            check_object_access(cast, sneak, variants_of(sneak)[0], "carol")
+
+
+def test_the_snapshot_sees_every_stored_change_but_the_own_session_bookkeeping(cast: Cast) -> None:
+    """Rows are compared as stored: a new row, a changed date, and a ciphertext rewritten
+    with the same words (fresh nonce) all count; the requester's last-seen stamp doesn't."""
+    from accounts.models import SignedInSession
+    from notes import services as notes
+    from notes.models import Note
+    from privacy import entries
+
+    before = database_snapshot()
+    SignedInSession.objects.update(last_seen=timezone.now() + timedelta(minutes=5))
+    assert database_snapshot() == before
+    note = notes.write_note(ring(cast.alice.user), "the same words", shared=False)
+    made = database_snapshot()
+    assert made != before
+    entries.encrypt_into(note, ring(cast.alice.user), {"body": "the same words"})
+    Note.objects.filter(pk=note.pk).update(body=note.body)
+    rewritten = database_snapshot()
+    assert rewritten != made
+    Invite.objects.update(expires_at=timezone.now() + timedelta(days=9))
+    assert database_snapshot() != rewritten
 
 
 def test_the_sweep_catches_a_page_that_names_another_couple(cast: Cast) -> None:
