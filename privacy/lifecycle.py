@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.request_scope import one_call_scope
 from couples import services as couples
 from privacy.entries import Entry, ExportContext, entry_models, reveal
 from privacy.keyring import Keyring
@@ -45,13 +46,18 @@ def _collect(
     them now (the one reading rule, `visible_to`, decides). Kinds kept out of an export by
     default (`IN_EXPORT = False`, the safety check) come only when the person asks."""
     kinds = []
-    for model in entry_models():
-        if not model.EXPORTED:
-            continue
-        if not model.IN_EXPORT and not withheld:
-            continue
-        visible = model.objects.visible_to(user).select_related("author").order_by("created_at")
-        kinds.append((model, reveal(list(visible), ring)))
+    # Every kind asks "whose entries may this person read?": with the pair looked up once
+    # for the whole export, each asks it with plain values instead of building the same
+    # subqueries again (half the export's time outside a request).
+    with one_call_scope():
+        couples.pair_of(user)
+        for model in entry_models():
+            if not model.EXPORTED:
+                continue
+            if not model.IN_EXPORT and not withheld:
+                continue
+            visible = model.objects.visible_to(user).select_related("author")
+            kinds.append((model, reveal(list(visible.order_by("created_at")), ring)))
     return kinds
 
 
