@@ -177,11 +177,24 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             terminalreporter.write_line(f"{key}\n{text}")
 
 
+def _screenshots_wanted() -> bool:
+    asked = os.environ.get("TENDING_SCREENSHOTS", "").lower()
+    if asked:
+        return asked in {"1", "true", "yes"}
+    return os.environ.get("CI", "").lower() not in {"1", "true", "yes"}
+
+
+# Screenshots are for people to look at; no test reads them. CI keeps no artifacts, so it
+# skips them (a tenth of a journey's time) unless TENDING_SCREENSHOTS=1 asks.
+SCREENSHOTS = _screenshots_wanted()
+
+
 def screenshot(page: Page, name: str) -> Path:
     """Save the whole page to test-artifacts/<name>.png (gitignored) for people to review."""
-    ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if SCREENSHOTS:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(path), full_page=True)
     return path
 
 
