@@ -54,8 +54,12 @@ from django.urls.exceptions import Resolver404
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
 from django.utils import timezone
 
+from accounts.models import SignedInSession
 from conftest import Cast, Persona, make_user, ring, signed_in
 from couples.models import Invite
+from notes import services as notes
+from notes.models import Note
+from privacy import entries
 from tests.sweep_registry import (
     ADMIN_PLACEHOLDERS,
     ADMIN_PUBLIC,
@@ -394,14 +398,15 @@ def database_snapshot() -> dict[str, list[tuple[Any, ...]]]:
     write that only re-encrypts the same words counts as a change too."""
     with connection.cursor() as cursor:
         snapshot = {}
-        for label, sql in _snapshot_queries(connection.vendor):
+        for label, sql in _snapshot_queries():
             cursor.execute(sql)
             snapshot[label] = cursor.fetchall()
     return snapshot
 
 
 @functools.cache
-def _snapshot_queries(vendor: str) -> tuple[tuple[str, str], ...]:
+def _snapshot_queries() -> tuple[tuple[str, str], ...]:
+    """SELECT every stored column but the bookkeeping, in primary-key order, per model."""
     quote = connection.ops.quote_name
     queries = []
     for model in apps.get_models():
@@ -856,11 +861,6 @@ def test_the_sweep_catches_a_refusal_that_writes_first(cast: Cast) -> None:
 def test_the_snapshot_sees_every_stored_change_but_the_own_session_bookkeeping(cast: Cast) -> None:
     """Rows are compared as stored: a new row, a changed date, and a ciphertext rewritten
     with the same words (fresh nonce) all count; the requester's last-seen stamp doesn't."""
-    from accounts.models import SignedInSession
-    from notes import services as notes
-    from notes.models import Note
-    from privacy import entries
-
     before = database_snapshot()
     SignedInSession.objects.update(last_seen=timezone.now() + timedelta(minutes=5))
     assert database_snapshot() == before
