@@ -229,7 +229,15 @@ def weekly_averages(
     ring: Keyring, author: User, weeks: int, *, today: date | None = None
 ) -> list[WeekAverage]:
     """Weekly averages of one person's check-ins the viewer may see, oldest week first.
-    Weeks with no check-in are gaps (None), never zeros.
+    Weeks with no check-in are gaps (None), never zeros. See `weekly_averages_of`."""
+    return weekly_averages_of(ring, [author], weeks, today=today)[author.pk]
+
+
+def weekly_averages_of(
+    ring: Keyring, authors: list[User], weeks: int, *, today: date | None = None
+) -> dict[Any, list[WeekAverage]]:
+    """`weekly_averages` for several people at once (the viewer and their partner), by
+    person id: the same figures, in two queries for all of them.
 
     Read from the viewer's weekly summaries (`WeekSummary`): one query for them, one for
     the check-ins' stamps (no text, nothing opened); only a week whose summary is missing
@@ -237,42 +245,46 @@ def weekly_averages(
     today = today or local_today(ring.user)
     monday = today - timedelta(days=today.weekday())
     first = monday - timedelta(weeks=weeks - 1)
-    stamps: dict[date, list[tuple[object, ...]]] = {}
-    for pk, day, updated, visibility in (
+    ids = [a.pk for a in authors]
+    stamps: dict[Any, dict[date, list[tuple[object, ...]]]] = {pk: {} for pk in ids}
+    for author_id, pk, day, updated, visibility in (
         CheckIn.objects.visible_to(ring.user)
-        .filter(author=author, day__range=(first, today))
-        .values_list("pk", "day", "updated_at", "visibility")
+        .filter(author_id__in=ids, day__range=(first, today))
+        .values_list("author_id", "pk", "day", "updated_at", "visibility")
     ):
-        stamps.setdefault(_monday(day), []).append((pk, updated, visibility))
-    kept: dict[date, WeekSummary] = {
-        s.week: s  # type: ignore[attr-defined,misc]
-        for s in entries.reveal(
-            list(
-                WeekSummary.objects.authored_by(ring.user).filter(
-                    subject=author, week__range=(first, monday)
-                )
-            ),
-            ring,
+        stamps[author_id].setdefault(_monday(day), []).append((pk, updated, visibility))
+    summaries: list[WeekSummary] = list(
+        WeekSummary.objects.authored_by(ring.user).filter(
+            subject_id__in=ids, week__range=(first, monday)
         )
-    }
-    figures: dict[date, dict[str, int]] = {}
-    stale = []
-    for week, rows in stamps.items():
-        summary = kept.get(week)
-        plain = summary.plain.get("figures") if summary is not None else None
-        if isinstance(plain, dict) and plain.get("fp") == _fingerprint(rows):
-            figures[week] = plain
-        else:
-            stale.append(week)
-    if stale:
-        figures |= _summarise(ring, author, stale, kept)
-    gone = [s.pk for week, s in kept.items() if week not in stamps]
+    )
+    entries.reveal(summaries, ring)
+    kept: dict[Any, dict[date, WeekSummary]] = {pk: {} for pk in ids}
+    for made in summaries:
+        kept[made.subject_id][made.week] = made
+    gone: list[Any] = []
+    averages: dict[Any, list[WeekAverage]] = {}
+    for author in authors:
+        mine, theirs = stamps[author.pk], kept[author.pk]
+        figures: dict[date, dict[str, int]] = {}
+        stale = []
+        for week, rows in mine.items():
+            summary = theirs.get(week)
+            plain = summary.plain.get("figures") if summary is not None else None
+            if isinstance(plain, dict) and plain.get("fp") == _fingerprint(rows):
+                figures[week] = plain
+            else:
+                stale.append(week)
+        if stale:
+            figures |= _summarise(ring, author, stale, theirs)
+        gone += [s.pk for week, s in theirs.items() if week not in mine]
+        averages[author.pk] = [
+            _average(first + timedelta(weeks=n), figures.get(first + timedelta(weeks=n)))
+            for n in range(weeks)
+        ]
     if gone:
         WeekSummary.objects.filter(pk__in=gone).delete()
-    return [
-        _average(first + timedelta(weeks=n), figures.get(first + timedelta(weeks=n)))
-        for n in range(weeks)
-    ]
+    return averages
 
 
 def _monday(day: date) -> date:

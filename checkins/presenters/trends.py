@@ -196,9 +196,11 @@ def trends_context(ring: Keyring, user: User, span: str) -> dict[str, Any]:
     partner_membership = couples.partner_membership(membership) if membership else None
     partner = partner_membership.user if partner_membership else None
 
-    mine = checkins.weekly_averages(ring, user, weeks, today=today)
-    # Only what the partner shared: weekly_averages reads through the access core.
-    theirs = checkins.weekly_averages(ring, partner, weeks, today=today) if partner else []
+    # The partner's weeks hold only what they shared: the averages read through the access core.
+    people = [user, partner] if partner else [user]
+    averages = checkins.weekly_averages_of(ring, people, weeks, today=today)
+    mine = averages[user.pk]
+    theirs = averages[partner.pk] if partner else []
     shares = any(w.count for w in theirs)
 
     me = _person(mine, today, charts.FULL, prefix="mine")

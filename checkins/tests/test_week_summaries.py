@@ -32,6 +32,7 @@ write = st.tuples(
     st.integers(0, 10),
     st.integers(1, 5),
     st.booleans(),  # shared
+    st.sampled_from(["alice", "alice", "bob"]),  # whose check-in
 )
 delete = st.tuples(st.just("delete"), st.integers(0, 40))
 toggle = st.tuples(st.just("toggle"), st.integers(0, 40))
@@ -74,11 +75,9 @@ def _run(cast: Cast, zone: str, hour: int, plan: list[tuple[Any, ...]]) -> None:
         for step in plan:
             kind = step[0]
             if kind == "write":
-                _, ago, safety, closeness, heaviness, shared = step
+                _, ago, safety, closeness, heaviness, shared, whose = step
                 values = {"safety": safety, "closeness": closeness, "heaviness": heaviness}
-                _write(
-                    rings["alice"], today - timedelta(days=int(ago)), values, bool(shared), today
-                )
+                _write(rings[whose], today - timedelta(days=int(ago)), values, bool(shared), today)
             elif kind == "delete":
                 CheckIn.objects.filter(
                     author=alice, day=today - timedelta(days=int(step[1]))
@@ -105,6 +104,12 @@ def _run(cast: Cast, zone: str, hour: int, plan: list[tuple[Any, ...]]) -> None:
                 assert kept == fresh, (who, weeks)
                 # And again, now from the summaries just kept.
                 assert checkins.weekly_averages(keys, alice, weeks, today=day) == fresh
+                # Both people in one read, as the trends page asks: the same figures.
+                both = checkins.weekly_averages_of(keys, [bob, alice], weeks, today=day)
+                assert both[alice.pk] == fresh, (who, weeks)
+                assert both[bob.pk] == checkins.weekly_averages_from_scratch(
+                    keys, bob, weeks, today=day
+                )
 
 
 @settings(
