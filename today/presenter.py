@@ -30,7 +30,6 @@ from couples.forms import RoleForm
 from couples.models import Membership
 from milestones import services as milestones
 from notes import services as notes
-from privacy import entries
 from privacy.keyring import Keyring
 from projects import services as projects
 from questions import services as questions
@@ -115,13 +114,9 @@ def today_context(user: User, ring: Keyring, session: SessionBase) -> dict[str, 
     membership, partner = couples.pair_of(user)
     invite = couples.live_invite(membership, user) if membership and not partner else None
     day = commitments.local_today(user)
-    # Today's occasions this person marks: their own, and the ones the two of them share.
-    due = [
-        o
-        for o in commitments.occasions(user, (day, day), ring=ring)
-        if commitments.may_mark(user, o.commitment)
-    ]
-    entries.reveal([o.commitment for o in due], ring)
+    # Today's occasions this person marks (their own, and the ones the two of them share),
+    # and the rhythms their partner suggested, from one read of the commitments.
+    due, rhythms_suggested = commitments.for_today(ring, day)
     paired = partner is not None and membership is not None and not membership.couple.ended_at
     context: dict[str, Any] = {
         "membership": membership,
@@ -145,8 +140,6 @@ def today_context(user: User, ring: Keyring, session: SessionBase) -> dict[str, 
     consent_due, aftercare_due = closeness.today_cards(user)
     noted, nudge = bids.today_card(user)
     conversation_going, items_waiting = conversations.today_lines(user)
-    rhythms_suggested = commitments.suggestions_for(user)
-    entries.reveal(rhythms_suggested, ring)
     feed = activity.for_today(user, couple_id=membership.couple_id)
     if feed.new:
         # Shown once: next time these lines are under "earlier".

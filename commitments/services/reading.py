@@ -84,11 +84,13 @@ def occasions(
     *,
     commitments: Iterable[Commitment] | None = None,
     ring: Keyring | None = None,
+    with_marks: bool = True,
 ) -> list[Occasion]:
     """Every occasion in the window of the commitments this person may see, with outcomes
-    and "I noticed" marks attached. Paused and retired commitments bring only the days
-    that were marked. A fixed number of queries, whatever the history. With the person's
-    `ring`, outcomes are opened, so each occasion's state is known."""
+    and "I noticed" marks attached (`with_marks=False`: without the marks, one query less).
+    Paused and retired commitments bring only the days that were marked. A fixed number of
+    queries, whatever the history. With the person's `ring`, outcomes are opened, so each
+    occasion's state is known."""
     chosen = list(commitments if commitments is not None else _with_history(user))
     if not chosen:
         return []
@@ -114,10 +116,34 @@ def occasions(
     marks = Noticed.objects.visible_to(user).filter(
         commitment_id__in=by_id, on_date__range=(lo, hi)
     )
-    for n in marks:
+    for n in marks if with_marks else ():
         if (n.commitment_id, n.on_date) in found:
             found[(n.commitment_id, n.on_date)].noticed.append(n)
     return sorted(found.values(), key=lambda o: (o.day, o.commitment.kind, o.commitment.created_at))
+
+
+def for_today(ring: Keyring, day: date) -> tuple[list[Occasion], list[Commitment]]:
+    """What Today shows of commitments, from one read of them: the day's occasions this
+    person marks (their own and the joint ones), and the joint rhythms their partner
+    suggested that wait for their answer, both opened. Today shows no "I noticed" marks,
+    so none are read."""
+    user = ring.user
+    chosen = list(_with_history(user))
+    due = [
+        o
+        for o in occasions(user, (day, day), commitments=chosen, ring=ring, with_marks=False)
+        if rules.may_change(user, o.commitment)  # `may_mark`: who marks an occasion
+    ]
+    suggested = sorted(
+        (
+            c
+            for c in chosen
+            if c.joint and c.status == Status.SUGGESTED and c.suggested_by_id != user.pk
+        ),
+        key=lambda c: c.created_at,
+    )
+    entries.reveal([*{id(o.commitment): o.commitment for o in due}.values(), *suggested], ring)
+    return due, suggested
 
 
 def _open_outcomes(ring: Keyring, outcomes: list[Outcome]) -> None:

@@ -765,6 +765,8 @@ def test_a_suggested_rhythm_waits_calmly_for_the_partners_answer(cast: Cast) -> 
     today = page(cast.bob.client.get(reverse("today")))
     waiting = today.split('id="waiting-heading"')[1].split("</section>")[0]
     assert "Alice suggested a rhythm for the two of you: Weekly conversation" in waiting
+    # It waits for bob's answer, not for hers.
+    assert "suggested a rhythm" not in page(cast.alice.client.get(reverse("today")))
     # Nothing is on yet: no occasion on anyone's Today or calendar.
     assert Outcome.objects.count() == 0
 
