@@ -159,9 +159,8 @@ def waiting_for(ring: Keyring, limit: int = 3) -> list[Appreciation]:
     notes = list(
         Appreciation.objects.visible_to(user)
         .exclude(author_id=user.pk)
-        .exclude(answers__author_id=user.pk)
-        .select_related("author")[:limit]
-    )
+        .exclude(answers__author_id=user.pk)[:limit]
+    )  # No author joined: they are the partner's, and Today names the partner already.
     return entries.reveal(notes, ring)  # type: ignore[return-value]
 
 
