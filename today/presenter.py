@@ -92,11 +92,16 @@ def paired_since(membership: Membership, partner: Membership) -> Any:
     return max(membership.joined_at, partner.joined_at)
 
 
-def suggestion_for(day_number: int, session: SessionBase) -> Suggestion | None:
+def suggestion_for(
+    day_number: int, session: SessionBase, done: frozenset[str] = frozenset()
+) -> Suggestion | None:
+    """The day's suggestion, unless skipped on this device or already `done` today."""
     if session.get(GUIDE_OFF) or not 0 <= day_number < len(GUIDE):
         return None
     suggestion = GUIDE[day_number]
-    return None if suggestion.key in session.get(GUIDE_SKIPPED, []) else suggestion
+    if suggestion.key in done or suggestion.key in session.get(GUIDE_SKIPPED, []):
+        return None
+    return suggestion
 
 
 def skip_suggestion(session: SessionBase, key: str, *, all_of_them: bool) -> None:
@@ -146,7 +151,12 @@ def today_context(user: User, ring: Keyring, session: SessionBase) -> dict[str, 
         activity.mark_seen_up_to(user, max(line.at for line in feed.new))
     return context | {
         "first_week": timezone.now() - since < FIRST_WEEK,
-        "suggestion": suggestion_for(_day_number(user, since, day), session),
+        # A first check-in isn't suggested to someone who checked in today already.
+        "suggestion": suggestion_for(
+            _day_number(user, since, day),
+            session,
+            frozenset({"checkin"} if context["checked_in_today"] else ()),
+        ),
         "feed": feed,
         "bid_noted_today": noted,
         "bid_nudge": nudge and not context["quiet_day"],

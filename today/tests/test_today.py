@@ -103,6 +103,21 @@ def test_the_intro_card_and_the_guide_only_in_the_first_week(cast: Cast) -> None
     assert "For this week" not in page
 
 
+def test_no_first_check_in_is_suggested_after_checking_in(cast: Cast) -> None:
+    assert "For this week: a first check-in" in today_html(cast.bob.client)
+    bob = cast.bob.user
+    checkins.check_in(
+        PasswordKeyring(bob, PASSWORD),
+        checkins.local_today(bob),
+        safety=6,
+        closeness=6,
+        heaviness=2,
+    )
+    page = today_html(cast.bob.client)
+    assert "For this week" not in page
+    assert "You and Alice" in page  # still the first week
+
+
 def test_a_suggestion_can_be_skipped_or_all_of_them(cast: Cast) -> None:
     client = cast.bob.client
     response = client.post(reverse("today_guide"), {"step": "checkin"})
