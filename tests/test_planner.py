@@ -10,7 +10,6 @@ from django.db import connection
 
 from commitments import services as commitments
 from commitments.models import Outcome
-from commitments.occurrences import Cadence, Rule
 from conftest import Cast, ring
 from tending.planner import refresh_statistics
 
@@ -43,7 +42,7 @@ def test_one_day_of_outcomes_is_read_by_its_date_after_years_of_them(cast: Cast)
         pytest.skip("PostgreSQL keeps its own statistics")
     alice, bob = cast.alice.user, cast.bob.user
     start = date(2021, 1, 1)
-    daily = Rule(Cadence.DAILY)
+    daily = commitments.Rule(commitments.Cadence.DAILY)
     made = [
         commitments.create_commitment(
             ring(person), title=f"Promise {n}", rule=daily, starts_on=start, joint=n == 0
