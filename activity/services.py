@@ -129,7 +129,6 @@ class Line:
     text: str
     url: str
     at: datetime
-    entry: Entry | None
 
 
 @dataclass(frozen=True)
@@ -138,17 +137,18 @@ class Feed:
     earlier: list[Line]
 
 
-def _visible_entries(user: User, notices: Iterable[Notice]) -> dict[tuple[str, Any], Entry]:
-    """One query per kind of entry named: what `user` may see of them now."""
+def _visible_entries(user: User, notices: Iterable[Notice]) -> set[tuple[str, Any]]:
+    """One query per kind of entry named: which of them `user` may see now (their ids only:
+    a line never shows what its entry says)."""
     wanted: dict[str, set[Any]] = defaultdict(set)
     for n in notices:
         if n.entry_type and n.entry_id:
             wanted[n.entry_type].add(n.entry_id)
-    found: dict[tuple[str, Any], Entry] = {}
+    found: set[tuple[str, Any]] = set()
     for label, ids in wanted.items():
         model = apps.get_model(label)
-        for entry in model.objects.visible_to(user).filter(pk__in=ids):
-            found[(label, entry.pk)] = entry
+        visible = model.objects.visible_to(user).filter(pk__in=ids)
+        found.update((label, pk) for pk in visible.values_list("pk", flat=True))
     return found
 
 
@@ -177,17 +177,10 @@ def for_today(
     new: list[Line] = []
     earlier: list[Line] = []
     for n in rows:
-        entry = None
-        if n.entry_type:
-            entry = visible.get((n.entry_type, n.entry_id))
-            if entry is None:
-                continue
+        if n.entry_type and (n.entry_type, n.entry_id) not in visible:
+            continue
         line = Line(
-            n.pk,
-            phrase_for(n.kind).format(actor=n.actor.display_name),
-            n.url,
-            n.created_at,
-            entry,
+            n.pk, phrase_for(n.kind).format(actor=n.actor.display_name), n.url, n.created_at
         )
         if n.seen_at is None and len(new) < new_limit:
             new.append(line)

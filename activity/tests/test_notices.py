@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from activity import services as activity
+from activity.models import Notice
 from conftest import PASSWORD, Cast
 from couples import services as couples
 from notes import services as notes
@@ -31,7 +32,8 @@ def test_a_notice_about_an_entry_disappears_when_it_stops_being_shared(cast: Cas
     ring = PasswordKeyring(alice, PASSWORD)
     # Sharing through the privacy core tells the partner by itself (entry_shared).
     note = notes.write_note(ring, "for you", shared=True)
-    assert [line.entry for line in activity.for_today(bob).new] == [note]
+    about_note = Notice.objects.filter(recipient=bob, entry_id=note.pk).values_list("pk", flat=True)
+    assert [line.id for line in activity.for_today(bob).new] == list(about_note)
     assert [line.text for line in activity.for_today(bob).new] == ["Alice shared a note"]
     entries.unshare(note, ring)
     assert activity.for_today(bob).new == []
