@@ -243,6 +243,32 @@ def test_main_pages_keep_to_twelve_queries_however_long_the_history(cast: Cast) 
     assert after["today"] <= 23, after
 
 
+def test_closeness_keeps_to_twelve_with_one_moment_ahead_and_one_just_past(cast: Cast) -> None:
+    """Near a moment the page also asks whether this person answered its check-in and noted
+    their aftercare: in the moments' own query, so it stays within 12 (it was 13)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from closeness import services as closeness
+    from closeness.models import Moment
+    from conftest import ring
+
+    _setup_couple(cast)
+    alice, bob = cast.alice.user, cast.bob.user
+    steps = [s.key for s in closeness.shared_yes(ring(alice)) or []][:1]
+    for hours in (2, 3):
+        moment = closeness.plan_moment(ring(alice), timezone.now() + timedelta(hours=hours), steps)
+        closeness.answer_moment(bob, moment, yes=True)
+    first = Moment.objects.filter(author=alice).order_by("at").first()
+    assert first is not None
+    Moment.objects.filter(pk=first.pk).update(at=timezone.now() - timedelta(hours=1))
+    url = reverse("closeness:index")
+    page = cast.alice.client.get(url).content.decode()
+    assert reverse("closeness:aftercare", args=[first.pk]) in page  # aftercare is due
+    assert queries_for(cast.alice.client, url) <= 12
+
+
 def test_the_empty_conversation_poll_costs_three_queries(cast: Cast) -> None:
     """Session, person, and the conversation's revision: no key work, no membership probe."""
     from conftest import ring

@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -192,28 +191,30 @@ def still_good(ring: Keyring, moment: Moment) -> None:
         return
 
 
+def _with_my_answers(user: User, rows: QuerySet[Moment]) -> QuerySet[Moment]:
+    """Each moment with whether this person answered its consent check-in (`answered`) and
+    noted their aftercare (`noted`), in the same query."""
+    return rows.annotate(
+        answered=Exists(ConsentCheck.objects.authored_by(user).filter(moment_id=OuterRef("pk"))),
+        noted=Exists(Aftercare.objects.authored_by(user).filter(moment_id=OuterRef("pk"))),
+    )
+
+
 def today_cards(user: User) -> tuple[list[Moment], list[Moment]]:
     """For the home page: (consent check-ins due, aftercare due), as `consent_due` and
     `aftercare_due` give them, from one read of the moments near now with whether this
     person already answered each (and the pause, only when a check-in could be due)."""
     now = timezone.now()
     near = list(
-        moments(user)
-        .filter(
+        _with_my_answers(user, moments(user)).filter(
             state=MomentState.ACCEPTED, at__gt=now - AFTERCARE_FOR, at__lte=now + CHECKIN_BEFORE
-        )
-        .annotate(
-            answered=Exists(
-                ConsentCheck.objects.authored_by(user).filter(moment_id=OuterRef("pk"))
-            ),
-            noted=Exists(Aftercare.objects.authored_by(user).filter(moment_id=OuterRef("pk"))),
         )
     )
     if not near:
         return [], []
-    ahead: list[Moment] = [m for m in near if m.at > now and not m.answered]
+    ahead: list[Moment] = [m for m in near if m.at > now and not m.answered]  # type: ignore[attr-defined]
     consent = ahead if ahead and path_state(user) == OPEN else []
-    after: list[Moment] = [m for m in near if m.at <= now and not m.noted]
+    after: list[Moment] = [m for m in near if m.at <= now and not m.noted]  # type: ignore[attr-defined]
     return consent, after
 
 
@@ -226,40 +227,26 @@ class MomentLists:
 
 def moment_lists(user: User) -> MomentLists:
     """`consent_due`, `upcoming` and `aftercare_due` for the closeness page from one read of
-    the moments (and of the answers, only when a moment is near)."""
+    the moments, with this person's answers to them in the same query."""
     now = timezone.now()
     if path_state(user) != OPEN:
         recent: list[Moment] = []
     else:
-        recent = list(moments(user).filter(at__gt=now - AFTERCARE_FOR))
+        recent = list(_with_my_answers(user, moments(user)).filter(at__gt=now - AFTERCARE_FOR))
     near = [
         m for m in recent if m.state == MomentState.ACCEPTED and now < m.at <= now + CHECKIN_BEFORE
     ]
     past = [m for m in recent if m.state == MomentState.ACCEPTED and m.at <= now]
     if not past and path_state(user) != OPEN:
         past = list(
-            moments(user).filter(
+            _with_my_answers(user, moments(user)).filter(
                 state=MomentState.ACCEPTED, at__lte=now, at__gt=now - AFTERCARE_FOR
             )
         )
-    answered: set[Any] = set()
-    if near:
-        answered = set(
-            ConsentCheck.objects.authored_by(user)
-            .filter(moment__in=[m.pk for m in near])
-            .values_list("moment_id", flat=True)
-        )
-    noted: set[Any] = set()
-    if past:
-        noted = set(
-            Aftercare.objects.authored_by(user)
-            .filter(moment__in=[m.pk for m in past])
-            .values_list("moment_id", flat=True)
-        )
     return MomentLists(
-        [m for m in near if m.pk not in answered],
+        [m for m in near if not m.answered],  # type: ignore[attr-defined]
         recent,
-        [m for m in past if m.pk not in noted],
+        [m for m in past if not m.noted],  # type: ignore[attr-defined]
     )
 
 
