@@ -113,12 +113,13 @@ def occasions(
         # Marked before a pause or a cadence change: the outcome keeps its day.
         found.setdefault((o.commitment_id, o.on_date), Occasion(by_id[o.commitment_id], o.on_date))
         found[(o.commitment_id, o.on_date)].outcome = o
-    marks = Noticed.objects.visible_to(user).filter(
-        commitment_id__in=by_id, on_date__range=(lo, hi)
-    )
-    for n in marks if with_marks else ():
-        if (n.commitment_id, n.on_date) in found:
-            found[(n.commitment_id, n.on_date)].noticed.append(n)
+    if with_marks:
+        marks = Noticed.objects.visible_to(user).filter(
+            commitment_id__in=by_id, on_date__range=(lo, hi)
+        )
+        for n in marks:
+            if (n.commitment_id, n.on_date) in found:
+                found[(n.commitment_id, n.on_date)].noticed.append(n)
     return sorted(found.values(), key=lambda o: (o.day, o.commitment.kind, o.commitment.created_at))
 
 
