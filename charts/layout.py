@@ -4,7 +4,8 @@ line that breaks where a week has nothing (never drawn at zero), kept and partly
 shares of what was due, and the week labels under a chart.
 
 Numbers are rounded to one decimal: the SVG stays short and the pictures stay stable.
-The SVG itself lives in each app's template; the words that go with a chart in its app.
+The SVG itself lives in each app (a template, or Python where a page draws many charts: the
+trend lines); the words that go with a chart in its app.
 """
 
 from __future__ import annotations

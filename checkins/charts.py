@@ -1,5 +1,7 @@
-"""Line charts of weekly averages, and the evidence chart: the geometry and the words here,
-the SVG in templates (checkins/_trend_chart.html, checkins/_trend_evidence.html).
+"""Line charts of weekly averages, and the evidence chart: the geometry and the words here.
+The evidence chart's SVG is a template (checkins/_trend_evidence.html); the line chart's is
+written here (`LineChart.svg`), because the trends page draws a dozen of them and the
+template language spent half the page's time on their points (issue 18).
 
 No JavaScript and no chart library: a dozen or fifty points are a few paths. A week with no
 check-in is a gap in the line, never a zero. Every chart comes with a sentence and a table
@@ -11,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from html import escape
+
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
 
 from charts.layout import Counted as Counted
 from charts.layout import (
@@ -137,6 +143,46 @@ class LineChart:
     dot: float
     line: Line
     labels: tuple[WeekLabel, ...]
+
+    @property
+    def svg(self) -> SafeString:
+        return self._svg(theirs=False)
+
+    @property
+    def svg_theirs(self) -> SafeString:
+        """The same chart in the partner's colour."""
+        return self._svg(theirs=True)
+
+    def _svg(self, *, theirs: bool) -> SafeString:
+        """The chart as the page shows it. A week without a check-in breaks the line; nothing
+        is drawn at zero. Numbers are written as the templates would write them (`localize`)
+        and words are escaped."""
+        n = localize
+        left, right, label_x = n(self.plot_left), n(self.plot_right), n(self.label_x)
+        grid = "".join(
+            f'<line x1="{left}" x2="{right}" y1="{n(g.y)}" y2="{n(g.y)}"/>'
+            f'<text x="{label_x}" y="{n(g.y)}" text-anchor="end" dominant-baseline="middle">'
+            f"{escape(g.label)}</text>"
+            for g in self.line.grid
+        )
+        line = "".join(f'<path d="{escape(d)}"/>' for d in self.line.paths) + "".join(
+            f'<circle cx="{n(dot.x)}" cy="{n(dot.y)}" r="{n(self.dot)}"/>' for dot in self.line.dots
+        )
+        weeks = "".join(
+            f'<text x="{n(label.x)}" y="{n(self.label_y)}" text-anchor="{escape(label.anchor)}">'
+            f"{escape(label.text)}</text>"
+            for label in self.labels
+        )
+        chart_id = escape(self.id)
+        return mark_safe(  # noqa: S308 (every value above is a number or escaped)
+            f'<svg class="trend-chart{" trend-theirs" if theirs else ""}" '
+            f'viewBox="0 0 {n(self.width)} {n(self.height)}" role="img" '
+            f'aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">'
+            f'<title id="{chart_id}-title">{escape(self.title)}</title>'
+            f'<desc id="{chart_id}-desc">{escape(self.description)}</desc>'
+            f'<g class="trend-grid">{grid}</g><g class="trend-line">{line}</g>'
+            f'<g class="trend-weeks">{weeks}</g></svg>'
+        )
 
 
 _x = band_x  # the middle of a week's band (tests place gaps with it)

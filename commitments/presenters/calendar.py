@@ -9,10 +9,13 @@ import calendar as cal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
 from commitments import charts, services
@@ -55,6 +58,7 @@ class Day:
     day: date
     is_today: bool
     cells: list[Cell] = field(default_factory=list)
+    html: SafeString = field(default=SafeString(""))
 
     @property
     def weekday(self) -> int:
@@ -130,6 +134,54 @@ def _occasion_urls() -> Callable[[Any, date], str]:
     return url_of
 
 
+def _cell_html(c: Cell) -> str:
+    whose = f' · <span class="occ-whose">{escape(c.whose)}</span>' if c.whose else ""
+    noticed = ' · <span class="occ-noticed">noticed</span>' if c.noticed else ""
+    return (
+        f'<li class="occ kind-{escape(c.kind)} state-{escape(c.state)}">'
+        f'<a href="{escape(c.url)}">'
+        f'<span class="occ-mark" aria-hidden="true">{escape(c.mark)}</span> '
+        f'<span class="occ-title">{escape(c.title)}</span> '
+        f'<span class="occ-meta"><span class="occ-state">{escape(c.label)}</span>'
+        f"{whose}{noticed}</span></a></li>"
+    )
+
+
+def _day_html(d: Day, today: date, week_start: date) -> SafeString:
+    """One day of the month as the page shows it. Written here rather than in the template:
+    a month holds a few hundred occasions, and the template language spent most of the
+    calendar's time on them (issue 18; docs/decisions.md). Every value is escaped, as the
+    template would (`html.escape` is what Django's `escape` calls), and the day and month
+    names are the ones the `date` filter uses."""
+    classes = [f"cal-day starts-{d.weekday}"]
+    if not d.cells:
+        classes.append("empty")
+    if d.is_today:
+        classes.append("today")
+    if d.day < today:
+        classes.append("past")
+    if d.day < week_start:
+        classes.append("earlier")
+    elif d.day > today:
+        classes.append("later")
+    hidden = ' aria-hidden="true"' if not d.cells and not d.is_today else ""
+    current = ' aria-current="date"' if d.is_today else ""
+    label = ' <span class="cal-today-label">Today</span>' if d.is_today else ""
+    heading = (
+        f'<h3 class="cal-date"{current}><time datetime="{d.iso}">'
+        f'<span class="cal-wd">{WEEKDAYS[d.weekday]} </span>'
+        f'<span class="cal-num">{d.day.day}</span>'
+        f'<span class="cal-mon"> {MONTHS[d.day.month]}</span></time>{label}</h3>'
+    )
+    if d.cells:
+        body = '<ul class="cal-occasions">' + "".join(_cell_html(c) for c in d.cells) + "</ul>"
+    elif d.is_today:
+        body = '<p class="cal-nothing">Nothing today.</p>'
+    else:
+        body = ""
+    return mark_safe(f'<li class="{" ".join(classes)}"{hidden}>{heading}{body}</li>')  # noqa: S308
+
+
 def month_context(
     ring: Keyring,
     user: User,
@@ -174,6 +226,8 @@ def month_context(
     # still to come are folded (CSS reads the two <details>; the desktop grid keeps all).
     week_start = today - timedelta(days=today.weekday())
     earlier = sum(1 for d in days if d.cells and d.day < week_start)
+    for d in days:
+        d.html = _day_html(d, today, week_start)
     later = sum(1 for d in days if d.cells and d.day > today)
     return {
         "week_start": week_start,
