@@ -63,8 +63,9 @@ def limit_note(field_id: str, limit: int) -> SafeString:
     )
 
 
-# Django's own widget templates that are one <input> (`input.html` included once), and
-# the two that are one <input> in a <label> (`input_option.html`): rendered here in Python
+# Django's own widget templates that are one <input> (`input.html` included once), the
+# two that are one <input> in a <label> (`input_option.html`), a <textarea> and a <select>
+# of plain options: rendered here in Python
 # with exactly the same output (tests/test_form_rendering.py compares them with Django's
 # templates), because a page of radio buttons rendered one small template per option
 # spent a third of its time there (issue 18, bench.pages: the check-in page).
@@ -115,17 +116,70 @@ def _input(widget: dict[str, Any]) -> str:
     )
 
 
+_TEXTAREA = "django/forms/widgets/textarea.html"
+_SELECT = "django/forms/widgets/select.html"
+_SELECT_OPTION = "django/forms/widgets/select_option.html"
+
+
+def _plain_attrs(widget: Any) -> bool:
+    return isinstance(widget, dict) and (
+        isinstance(widget.get("attrs"), dict)
+        and all(isinstance(name, str) for name in widget["attrs"])
+    )
+
+
+def _textarea(widget: dict[str, Any]) -> str | None:
+    """`textarea.html`: the value only when there is one, on the line after the tag."""
+    value = widget.get("value")
+    if value is not None and not isinstance(value, str):
+        return None
+    shown = conditional_escape(value) if value else ""
+    return (
+        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{shown}</textarea>"
+    )
+
+
+def _select(widget: dict[str, Any]) -> str | None:
+    """`select.html` with its `select_option.html` options (and named groups)."""
+    out = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group in widget.get("optgroups") or ():
+        if not (isinstance(group, (tuple, list)) and len(group) == 3):
+            return None
+        group_name, options, _ = group
+        if group_name and not isinstance(group_name, str):
+            return None
+        if group_name:
+            out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        for option in options:
+            if (
+                not _plain_attrs(option)
+                or option.get("template_name") != _SELECT_OPTION
+                or not isinstance(option.get("label"), str)
+            ):
+                return None
+            out.append(
+                f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
+                f"{conditional_escape(option['label'])}</option>\n"  # the template's own end
+            )
+        if group_name:
+            out.append("\n  </optgroup>")
+    out.append("\n</select>")
+    return "".join(out)
+
+
 def _quick(template_name: str, context: dict[str, Any]) -> str | None:
     """The widget as Django's template would render it, or None to let the template do it
     (anything not plainly a string where Django would format it, a label, a type, a name)."""
     widget = context.get("widget")
-    if not isinstance(widget, dict) or len(context) != 1:
+    if not isinstance(widget, dict) or len(context) != 1 or not _plain_attrs(widget):
         return None
+    if template_name in (_TEXTAREA, _SELECT):
+        if not isinstance(widget.get("name"), str):
+            return None
+        made = _textarea(widget) if template_name == _TEXTAREA else _select(widget)
+        return None if made is None else made.strip()
     if not all(isinstance(widget.get(k), str) for k in ("type", "name")):
-        return None
-    if not isinstance(widget.get("attrs"), dict) or not all(
-        isinstance(name, str) for name in widget["attrs"]
-    ):
         return None
     # Django's renderer strips what a widget template gives (forms/renderers.py).
     if template_name in _ONE_INPUT:
