@@ -19,6 +19,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.http import urlsafe_base64_decode
 
 from accounts import devices, signins, throttle, two_factor
+from accounts.backends import BACKEND
 from accounts.models import PendingSignUp, User
 from accounts.tasks import send_password_reset
 from outbox import services as outbox
@@ -56,7 +57,7 @@ def create_account(
 
 
 def _start_session(request: HttpRequest, user: User, data_key: bytes) -> None:
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=BACKEND)
     keyring_for(request).hold(data_key)
 
 

@@ -28,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import devices, throttle
+from accounts.backends import BACKEND
 from accounts.models import User
 from privacy.keyring import SESSION_FIELD, keyring_for
 
@@ -142,7 +143,7 @@ def finish_with(request: HttpRequest, answers: Callable[[User], bool], *, refusa
         raise SecondStepRefused(refusal)
     throttle.clear("second-step", email, address, device)
     request.session.pop(PENDING, None)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=BACKEND)
     devices.remember(request, email)
     return user
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import CharField, Value
 from django.utils import timezone
 
 from accounts.models import User
@@ -138,18 +139,25 @@ class Feed:
 
 
 def _visible_entries(user: User, notices: Iterable[Notice]) -> set[tuple[str, Any]]:
-    """One query per kind of entry named: which of them `user` may see now (their ids only:
-    a line never shows what its entry says)."""
+    """Which of the entries the notices name `user` may see now, in one query whatever the
+    kinds (their ids only: a line never shows what its entry says)."""
     wanted: dict[str, set[Any]] = defaultdict(set)
     for n in notices:
         if n.entry_type and n.entry_id:
             wanted[n.entry_type].add(n.entry_id)
-    found: set[tuple[str, Any]] = set()
-    for label, ids in wanted.items():
-        model = apps.get_model(label)
-        visible = model.objects.visible_to(user).filter(pk__in=ids)
-        found.update((label, pk) for pk in visible.values_list("pk", flat=True))
-    return found
+    if not wanted:
+        return set()
+    asks = [
+        apps.get_model(label)
+        .objects.visible_to(user)
+        .filter(pk__in=ids)
+        .order_by()
+        .annotate(notice_label=Value(label, output_field=CharField()))
+        .values_list("notice_label", "pk")
+        for label, ids in sorted(wanted.items())
+    ]
+    together = asks[0].union(*asks[1:], all=True).order_by() if len(asks) > 1 else asks[0]
+    return {(label, pk) for label, pk in together}
 
 
 def for_today(

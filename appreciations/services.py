@@ -9,10 +9,11 @@ import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.probes import Answers, Probes
 from activity import services as activity
 from appreciations.models import (
     ABOUT_MAX,
@@ -153,14 +154,31 @@ def one(ring: Keyring, note: Appreciation) -> Appreciation:
     return note
 
 
-def waiting_for(ring: Keyring, limit: int = 3) -> list[Appreciation]:
-    """The partner's notes this person hasn't answered yet (for Today), newest first."""
-    user = ring.user
-    notes = list(
+def _unanswered(user: User) -> QuerySet[Appreciation]:
+    return (
         Appreciation.objects.visible_to(user)
         .exclude(author_id=user.pk)
-        .exclude(answers__author_id=user.pk)[:limit]
-    )  # No author joined: they are the partner's, and Today names the partner already.
+        .exclude(answers__author_id=user.pk)
+    )
+
+
+WAITING = "appreciations.waiting"
+
+
+def today_probes(user: User) -> Probes:
+    """Today's question to this practice (`accounts.probes`): a note waiting for an answer."""
+    return {WAITING: Exists(_unanswered(user))}
+
+
+def waiting_for(
+    ring: Keyring, limit: int = 3, answers: Answers | None = None
+) -> list[Appreciation]:
+    """The partner's notes this person hasn't answered yet (for Today), newest first; no
+    query when Today's probes already said there are none."""
+    if answers is not None and not answers[WAITING]:
+        return []
+    notes = list(_unanswered(ring.user)[:limit])
+    # No author joined: they are the partner's, and Today names the partner already.
     return entries.reveal(notes, ring)  # type: ignore[return-value]
 
 

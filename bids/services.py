@@ -16,7 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, QuerySet
 from django.utils import timezone
 
+from accounts import probes
 from accounts.models import User
+from accounts.probes import Answers, Probes
 from bids.models import WORDS_MAX, Bid, BidPreference, Kind, Response, Who
 from couples import services as couples
 from privacy import digests, entries, rules
@@ -187,18 +189,23 @@ def noted_today(user: User) -> bool:
     )
 
 
-def today_card(user: User) -> tuple[bool, bool]:
-    """`noted_today` and `wants_nudge` together, in one query, for the home page."""
+def today_probes(user: User) -> Probes:
+    """Today's questions to this practice (`accounts.probes`): a bid noted today, and
+    whether this person turned the daily nudge off."""
     start = datetime.combine(local_today(user), time.min, tzinfo=user.zone)
     noted = own_bids(user).filter(noted_at__gte=start, noted_at__lt=start + timedelta(days=1))
     quiet = BidPreference.objects.filter(user=user, daily_nudge=False)
-    row = (
-        User.objects.filter(pk=user.pk)
-        .annotate(noted=Exists(noted), quiet=Exists(quiet))
-        .values_list("noted", "quiet")
-        .get()
-    )
-    return bool(row[0]), not row[1]
+    return {NOTED_TODAY: Exists(noted), NUDGE_OFF: Exists(quiet)}
+
+
+NOTED_TODAY, NUDGE_OFF = "bids.noted_today", "bids.nudge_off"
+
+
+def today_card(user: User, answers: Answers | None = None) -> tuple[bool, bool]:
+    """`noted_today` and `wants_nudge` together, for the home page: in one query, or in
+    none when it already asked `today_probes`."""
+    answers = answers if answers is not None else probes.ask(user, today_probes(user))
+    return bool(answers[NOTED_TODAY]), not answers[NUDGE_OFF]
 
 
 def who_choices(partner: str | None) -> list[tuple[str, str]]:

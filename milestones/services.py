@@ -13,10 +13,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, Q, Subquery
 from django.utils.crypto import salted_hmac
 
 from accounts.models import User
+from accounts.probes import Answers, Probes
 from agreements import services as agreements
 from appreciations import services as appreciations
 from checkins import services as checkins
@@ -172,13 +173,16 @@ def _show_for(pref: MilestonePreference, couple_id: int | None, today: date) -> 
 
 
 def notice(
-    user: User, today: date | None = None, ring: Keyring | None = None
+    user: User,
+    today: date | None = None,
+    ring: Keyring | None = None,
+    pref: MilestonePreference | None = None,
 ) -> MilestonePreference:
     """Looks for milestones newly reached (and a return after a long gap), at most once a
     local day per person. Cheap to call on every Today visit. A season of keeping needs the
     person's keys (how each day went is encrypted), so it is looked for only with `ring`."""
     today = today or commitments.local_today(user)
-    pref = _preference(user)
+    pref = pref or _preference(user)
     if pref.checked_on == today:
         return pref
     membership = couples.current_membership(user)
@@ -328,13 +332,43 @@ class TodayCard:
     welcome_back: bool
 
 
-def today_for(ring: Keyring, couple_id: int | None) -> tuple[bool, TodayCard | None]:
+ANY_QUIET_DATES = "milestones.any_quiet_dates"
+
+
+# The preference row's fields Today reads, each asked as a probe of its own.
+PREFERENCE_FIELDS = ("id", "on", "checked_on", "welcomed_on", "quiet_marks", "shown_until")
+
+
+def today_probes(user: User) -> Probes:
+    """Today's questions to this practice (`accounts.probes`): any quiet dates kept at all,
+    and this person's preference row, field by field."""
+    row = MilestonePreference.objects.filter(user=user)
+    return {ANY_QUIET_DATES: Exists(QuietDate.objects.authored_by(user))} | {
+        f"milestones.preference.{name}": Subquery(row.values(name)[:1])
+        for name in PREFERENCE_FIELDS
+    }
+
+
+def _preference_from(user: User, answers: Answers | None) -> MilestonePreference:
+    """The preference row as Today's probes read it, or read (made) now."""
+    if answers is None or answers["milestones.preference.id"] is None:
+        return _preference(user)
+    fields = {name: answers[f"milestones.preference.{name}"] for name in PREFERENCE_FIELDS}
+    pref = MilestonePreference(user_id=user.pk, **fields)
+    pref._state.adding, pref._state.db = False, MilestonePreference.objects.db
+    return pref
+
+
+def today_for(
+    ring: Keyring, couple_id: int | None, answers: Answers | None = None
+) -> tuple[bool, TodayCard | None]:
     """Whether today is one of this person's quiet dates, and what Today marks for them.
-    Also brings the worker's quiet marks up to date (dates kept before the marks existed)."""
+    Also brings the worker's quiet marks up to date (dates kept before the marks existed).
+    The dates aren't read when Today's probes already said there are none."""
     today = commitments.local_today(ring.user)
-    days = quiet_days(ring)
+    days = quiet_days(ring) if answers is None or answers[ANY_QUIET_DATES] else set()
     quiet = today.strftime("%m-%d") in days
-    pref = notice(ring.user, today, ring)
+    pref = notice(ring.user, today, ring, _preference_from(ring.user, answers))
     _sync_marks(ring, days, pref)
     return quiet, _card(ring, couple_id, pref, today, quiet=quiet)
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Exists
 
+from accounts.models import User
+from accounts.probes import Answers, Probes
 from notes.forms import NoteForm
 from notes.models import Note
 from privacy import entries
@@ -27,7 +30,17 @@ def note_form() -> NoteForm:
     return NoteForm()
 
 
-def recent_notes(ring: Keyring, limit: int = RECENT) -> list[Note]:
+ANY_NOTES = "notes.any"
+
+
+def today_probes(user: User) -> Probes:
+    """Today's question to this practice (`accounts.probes`): any note to show at all."""
+    return {ANY_NOTES: Exists(Note.objects.visible_to(user))}
+
+
+def recent_notes(ring: Keyring, limit: int = RECENT, answers: Answers | None = None) -> list[Note]:
+    if answers is not None and not answers[ANY_NOTES]:
+        return []
     visible = Note.objects.visible_to(ring.user).select_related("author")[:limit]
     return entries.reveal(list(visible), ring)  # type: ignore[return-value]
 

@@ -169,10 +169,20 @@ def new_recovery_code(user: User, data_key: bytes) -> str:
 
 
 def _person_keys(user: User) -> PersonKeys | None:
-    """The person's key row, read once per request (accounts/request_scope.py)."""
-    return remembered(
-        ("privacy.person_keys", user.pk), lambda: PersonKeys.objects.filter(user=user).first()
-    )
+    """The person's key row, read once per request (accounts/request_scope.py). A signed-in
+    person arrives with it (accounts/backends.py): that copy is taken once, so after the keys
+    change (`forget`) the row is read again, never the copy from the request's start."""
+
+    def look_up() -> PersonKeys | None:
+        joined = user._state.fields_cache.pop("keys", _NOT_JOINED)
+        if joined is not _NOT_JOINED:
+            return joined  # type: ignore[no-any-return]
+        return PersonKeys.objects.filter(user=user).first()
+
+    return remembered(("privacy.person_keys", user.pk), look_up)
+
+
+_NOT_JOINED = object()
 
 
 def private_key(user: User, data_key: bytes) -> bytes:

@@ -15,10 +15,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.probes import Answers, Probes
 from activity import services as activity
 from agreements import services as agreements
 from commitments import services as commitments
@@ -229,21 +231,30 @@ class DueSoon:
     due_on: date
 
 
-def due_soon(ring: Keyring) -> DueSoon | None:
-    """The next unticked step of an open project due within a week, for Today (one query)."""
-    today = commitments.local_today(ring.user)
-    step = (
-        Step.objects.visible_to(ring.user)
-        .filter(
-            done_at__isnull=True,
-            project__state=State.OPEN,
-            due_on__range=(today, today + SOON),
-        )
-        .select_related("project")
-        .order_by("due_on", "position")
-        .first()
+def _steps_due_soon(user: User) -> QuerySet[Step]:
+    today = commitments.local_today(user)
+    return Step.objects.visible_to(user).filter(
+        done_at__isnull=True, project__state=State.OPEN, due_on__range=(today, today + SOON)
     )
-    if step is None:
+
+
+DUE_SOON = "projects.due_soon"
+
+
+def today_probes(user: User) -> Probes:
+    """Today's question to this practice (`accounts.probes`): a step due within a week."""
+    return {DUE_SOON: Exists(_steps_due_soon(user))}
+
+
+def due_soon(ring: Keyring, answers: Answers | None = None) -> DueSoon | None:
+    """The next unticked step of an open project due within a week, for Today (one query,
+    or none when Today's probes already said there is none)."""
+    if answers is not None and not answers[DUE_SOON]:
+        return None
+    step = (
+        _steps_due_soon(ring.user).select_related("project").order_by("due_on", "position").first()
+    )
+    if step is None or step.due_on is None:  # (never None: the filter asks for a range)
         return None
     entries.reveal([step, step.project], ring)
     if step.waiting or step.unreadable or step.project.waiting or step.project.unreadable:

@@ -122,6 +122,12 @@ DATABASES = {"default": database_from_url(env_str("DATABASE_URL"), DATA_DIR / "t
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# The first loads the person with their key row (one query less on every page); the second
+# only keeps sessions signed in before it existed (accounts/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.PersonBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "today"
 LOGOUT_REDIRECT_URL = "accounts:sign_in"

@@ -16,6 +16,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import probes
 from accounts.models import User
 from activity import services as activity
 from agreements import services as agreements
@@ -123,28 +124,31 @@ def today_context(user: User, ring: Keyring, session: SessionBase) -> dict[str, 
     # and the rhythms their partner suggested, from one read of the commitments.
     due, rhythms_suggested = commitments.for_today(ring, day)
     paired = partner is not None and membership is not None and not membership.couple.ended_at
+    # Each practice's small question ("anything waiting?"), all answered by one query; a
+    # practice with nothing to show then asks nothing more.
+    answers = probes.ask(user, _probes(user, day, paired=paired))
     context: dict[str, Any] = {
         "membership": membership,
         "partner": partner,
         "live_invite": invite,
         "role_form": RoleForm(),
         "note_form": notes.note_form(),
-        "notes": notes.recent_notes(ring),
+        "notes": notes.recent_notes(ring, answers=answers),
         "today_occasions": due,
-        "checked_in_today": checkins.checked_in_on(user, day),
+        "checked_in_today": checkins.checked_in_on(user, day, answers),
         "first_week": False,
         "suggestion": None,
         "feed": activity.Feed([], []),
     }
-    context |= _closeness_practices(ring, membership, partner)
+    context |= _closeness_practices(ring, membership, partner, answers)
     if not paired or membership is None or partner is None:
         return context
     since = paired_since(membership, partner)
-    waiting = list(agreements.waiting_for_answer(user))
+    waiting = agreements.waiting_today(user, answers)
     agreements.reveal_agreements(ring, waiting)
-    consent_due, aftercare_due = closeness.today_cards(user)
-    noted, nudge = bids.today_card(user)
-    conversation_going, items_waiting = conversations.today_lines(user)
+    consent_due, aftercare_due = closeness.today_cards(user, answers)
+    noted, nudge = bids.today_card(user, answers)
+    conversation_going, items_waiting = conversations.today_lines(user, answers)
     feed = activity.for_today(user, couple_id=membership.couple_id)
     if feed.new:
         # Shown once: next time these lines are under "earlier".
@@ -171,17 +175,41 @@ def today_context(user: User, ring: Keyring, session: SessionBase) -> dict[str, 
     }
 
 
+def _probes(user: User, day: date, *, paired: bool) -> probes.Probes:
+    """The practices' questions for this visit (`accounts.probes`): those of the shared
+    practices only while there is a partner to share them with."""
+    asked = {
+        **notes.today_probes(user),
+        **checkins.today_probes(user, day),
+        **milestones.today_probes(user),
+    }
+    if paired:
+        asked |= {
+            **appreciations.today_probes(user),
+            **projects.today_probes(user),
+            **agreements.today_probes(user),
+            **closeness.today_probes(user),
+            **bids.today_probes(user),
+            **conversations.today_probes(user),
+        }
+    return asked
+
+
 def _closeness_practices(
-    ring: Keyring, membership: Membership | None, partner: Membership | None
+    ring: Keyring,
+    membership: Membership | None,
+    partner: Membership | None,
+    answers: probes.Answers,
 ) -> dict[str, Any]:
     """Today cards of the rituals, appreciation and milestones apps, each from its own small
     service function. On one of this person's quiet dates nothing is celebrated or nudged."""
-    quiet, card = milestones.today_for(ring, membership.couple_id if membership else None)
+    couple_id = membership.couple_id if membership else None
+    quiet, card = milestones.today_for(ring, couple_id, answers)
     cards: dict[str, Any] = {"quiet_day": quiet, "milestones": card}
     if membership is None or partner is None or membership.couple.ended_at:
         return cards
     return cards | {
-        "appreciations_waiting": appreciations.waiting_for(ring),
+        "appreciations_waiting": appreciations.waiting_for(ring, answers=answers),
         "our_question": questions.today_card(ring, membership, partner),
-        "project_due": projects.due_soon(ring),
+        "project_due": projects.due_soon(ring, answers),
     }

@@ -47,11 +47,13 @@ from agreements.services.reading import (
     replaced_by,
     reveal_agreements,
     reveal_versions,
+    today_probes,
     version_of,
     visible_agreement_or_404,
     visible_agreements,
     visible_concern_or_404,
     waiting_for_answer,
+    waiting_today,
 )
 from agreements.services.review import (
     ReviewRow,
@@ -127,12 +129,14 @@ __all__ = [
     "step_back",
     "step_back_in",
     "to_review",
+    "today_probes",
     "version_of",
     "visible_agreement_or_404",
     "visible_agreements",
     "visible_concern_or_404",
     "visible_concerns",
     "waiting_for_answer",
+    "waiting_today",
     "withdraw",
     "write_concern",
 ]

@@ -7,9 +7,10 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 
 from accounts.models import User
+from accounts.probes import Answers, Probes
 
 # Agreement and Concern are re-exported on purpose (`X as X`): other areas may name these
 # types, and reach the rest through the package's functions.
@@ -47,6 +48,21 @@ def waiting_for_answer(user: User) -> QuerySet[Agreement]:
         .filter(pending__isnull=False, status__in=(Status.PROPOSED, Status.IN_EFFECT))
         .exclude(pending__author=user)
     )
+
+
+WAITING_FOR_ANSWER = "agreements.waiting_for_answer"
+
+
+def today_probes(user: User) -> Probes:
+    """Today's question to this practice (`accounts.probes`): a proposal to answer."""
+    return {WAITING_FOR_ANSWER: Exists(waiting_for_answer(user))}
+
+
+def waiting_today(user: User, answers: Answers | None = None) -> list[Agreement]:
+    """`waiting_for_answer` as a list for Today: no query when its probe said none."""
+    if answers is not None and not answers[WAITING_FOR_ANSWER]:
+        return []
+    return list(waiting_for_answer(user))
 
 
 def needing_conversation(user: User) -> QuerySet[Agreement]:

@@ -22,6 +22,7 @@ from checkins.services.checkin import (
     set_starts_shared,
     share_checkin,
     starts_shared,
+    today_probes,
     unshare_checkin,
     write_journal,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "set_starts_shared",
     "share_checkin",
     "starts_shared",
+    "today_probes",
     "unshare_checkin",
     "weekly_averages",
     "weekly_averages_from_scratch",

@@ -7,9 +7,11 @@ from contextlib import suppress
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.probes import Answers, Probes
 from checkins.models import (
     ANSWER_MAX,
     JOURNAL_MAX,
@@ -161,9 +163,20 @@ def check_day(user: User, day: date) -> bool:
     return _check_day(user, day)
 
 
-def checked_in_on(user: User, day: date) -> bool:
-    """Whether this person has a check-in for that day (one query, no keys needed)."""
+def checked_in_on(user: User, day: date, answers: Answers | None = None) -> bool:
+    """Whether this person has a check-in for that day (one query, no keys needed; none
+    when a page already asked `today_probes`)."""
+    if answers is not None:
+        return bool(answers[CHECKED_IN])
     return CheckIn.objects.authored_by(user).filter(day=day).exists()
+
+
+CHECKED_IN = "checkins.checked_in"
+
+
+def today_probes(user: User, day: date) -> Probes:
+    """Today's question to this practice, for `accounts.probes.ask`."""
+    return {CHECKED_IN: Exists(CheckIn.objects.authored_by(user).filter(day=day))}
 
 
 # -- reflections and the journal ------------------------------------------------------------

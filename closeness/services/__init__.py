@@ -37,6 +37,7 @@ from closeness.services.moments import (
     setting_for,
     still_good,
     today_cards,
+    today_probes,
     upcoming,
     visible_steps,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "still_good",
     "sync_yes_list",
     "today_cards",
+    "today_probes",
     "upcoming",
     "visible_steps",
 ]

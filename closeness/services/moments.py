@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.probes import Answers, Probes
 from activity import services as activity
 from closeness.models import (
     AFTERCARE_NOTE_MAX,
@@ -200,16 +201,29 @@ def _with_my_answers(user: User, rows: QuerySet[Moment]) -> QuerySet[Moment]:
     )
 
 
-def today_cards(user: User) -> tuple[list[Moment], list[Moment]]:
+def _near(user: User, now: datetime) -> QuerySet[Moment]:
+    return moments(user).filter(
+        state=MomentState.ACCEPTED, at__gt=now - AFTERCARE_FOR, at__lte=now + CHECKIN_BEFORE
+    )
+
+
+MOMENT_NEAR = "closeness.moment_near"
+
+
+def today_probes(user: User) -> Probes:
+    """Today's question to this practice (`accounts.probes`): a moment near now."""
+    return {MOMENT_NEAR: Exists(_near(user, timezone.now()))}
+
+
+def today_cards(user: User, answers: Answers | None = None) -> tuple[list[Moment], list[Moment]]:
     """For the home page: (consent check-ins due, aftercare due), as `consent_due` and
     `aftercare_due` give them, from one read of the moments near now with whether this
-    person already answered each (and the pause, only when a check-in could be due)."""
+    person already answered each (and the pause, only when a check-in could be due); no
+    read when Today's probes already said no moment is near."""
+    if answers is not None and not answers[MOMENT_NEAR]:
+        return [], []
     now = timezone.now()
-    near = list(
-        _with_my_answers(user, moments(user)).filter(
-            state=MomentState.ACCEPTED, at__gt=now - AFTERCARE_FOR, at__lte=now + CHECKIN_BEFORE
-        )
-    )
+    near = list(_with_my_answers(user, _near(user, now)))
     if not near:
         return [], []
     ahead: list[Moment] = [m for m in near if m.at > now and not m.answered]  # type: ignore[attr-defined]

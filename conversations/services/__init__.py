@@ -36,6 +36,7 @@ from conversations.services.closing import (
     save_draft,
     set_aside,
     today_lines,
+    today_probes,
     write_items,
 )
 from conversations.services.pausing import end_for_today, pause, resume, resume_later
@@ -103,6 +104,7 @@ __all__ = [
     "set_wording_aid",
     "start",
     "today_lines",
+    "today_probes",
     "wording_aid_on",
     "write_items",
 ]

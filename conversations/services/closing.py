@@ -12,7 +12,9 @@ from django.db import transaction
 from django.db.models import Exists, F, QuerySet
 from django.utils import timezone
 
+from accounts import probes
 from accounts.models import User
+from accounts.probes import Answers, Probes
 from commitments import services as commitments
 from conversations.models import (
     ITEM_MAX,
@@ -238,17 +240,22 @@ def _finish(ring: Keyring, conversation: Conversation) -> None:
             )
 
 
-def today_lines(user: User) -> tuple[Conversation | None, bool]:
-    """For the home page: `open_conversation` and whether `items_to_confirm` has any, in one
-    query when no conversation is going (nearly always)."""
+GOING, ITEMS_WAITING = "conversations.going", "conversations.items_waiting"
+
+
+def today_probes(user: User) -> Probes:
+    """Today's questions to this practice (`accounts.probes`): a conversation going, and
+    "what I will do" items waiting to be confirmed."""
     going = conversations_of(user).filter(finished_at__isnull=True, resting=False)
-    row = (
-        User.objects.filter(pk=user.pk)
-        .annotate(going=Exists(going), items=Exists(items_to_confirm(user)))
-        .values_list("going", "items")
-        .get()
-    )
-    return (open_conversation(user) if row[0] else None), bool(row[1])
+    return {GOING: Exists(going), ITEMS_WAITING: Exists(items_to_confirm(user))}
+
+
+def today_lines(user: User, answers: Answers | None = None) -> tuple[Conversation | None, bool]:
+    """For the home page: `open_conversation` and whether `items_to_confirm` has any, in one
+    query when no conversation is going (nearly always), or none when it already asked
+    `today_probes`."""
+    answers = answers if answers is not None else probes.ask(user, today_probes(user))
+    return (open_conversation(user) if answers[GOING] else None), bool(answers[ITEMS_WAITING])
 
 
 def items_to_confirm(user: User) -> QuerySet[Item]:

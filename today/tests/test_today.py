@@ -162,3 +162,87 @@ def test_more_lists_every_practice(cast: Cast) -> None:
         "accounts:settings",
     ):
         assert f'href="{reverse(name)}"' in page, name
+
+
+def _something_waiting_in_every_practice(cast: Cast) -> None:
+    """For bob: a shared note, a note of appreciation, a step due soon, a proposal, a moment
+    just past, a conversation going, a bid noted and a check-in, all from today."""
+    from appreciations import services as appreciations
+    from bids import services as bids
+    from closeness import services as closeness
+    from closeness.models import Moment
+    from closeness.services import YES
+    from closeness.steps import BUILT_IN
+    from conftest import ring
+    from conversations import services as conversations
+    from projects import services as projects
+
+    alice, bob = ring(cast.alice.user), ring(cast.bob.user)
+    notes.write_note(alice, SHARED, shared=True)
+    appreciations.write(alice, what_they_did="the dishes", what_it_meant="rest")
+    soon = timezone.localdate() + timedelta(days=2)
+    projects.start(alice, title="A trip", steps=[projects.NewStep("Book the room", soon)])
+    terms = agreements.Terms(title="Phones", what="who", how_often="daily", channel="dinner")
+    agreements.propose(alice, "transparency", terms)
+    for keys in (alice, bob):
+        closeness.save_answers(keys, dict.fromkeys([s.key for s in BUILT_IN[:3]], YES), ())
+    steps = [s.key for s in closeness.shared_yes(alice) or []][:1]
+    moment = closeness.plan_moment(alice, timezone.now() + timedelta(hours=2), steps)
+    closeness.answer_moment(cast.bob.user, moment, yes=True)
+    Moment.objects.filter(pk=moment.pk).update(at=timezone.now() - timedelta(hours=1))
+    conversations.start(alice, kind="topic", mode="apart", topic="Sundays")
+    bids.note_bid(bob, who="me", kind="touch", response="toward", words="a hug")
+    checkins.check_in(
+        bob, checkins.local_today(cast.bob.user), safety=7, closeness=5, heaviness=2, words="ok"
+    )
+
+
+def test_cards_read_after_todays_probes_match_each_service_asked_alone(cast: Cast) -> None:
+    """Today asks every practice "anything waiting?" in one query (accounts/probes.py) and
+    reads only where the answer is yes: what it shows must be what each service gives when
+    asked on its own, with something waiting everywhere and with nothing anywhere."""
+    from appreciations import services as appreciations
+    from bids import services as bids
+    from closeness import services as closeness
+    from conftest import ring
+    from conversations import services as conversations
+    from milestones import services as milestones
+    from projects import services as projects
+    from today import presenter
+
+    def pks(items: object) -> list[object]:
+        return [item.pk for item in items]  # type: ignore[attr-defined]
+
+    def compare(expect_something: bool) -> None:
+        keys, bob = ring(cast.bob.user), cast.bob.user
+        seen = presenter.today_context(bob, keys, cast.bob.client.session)
+        day = checkins.local_today(bob)
+        alone = {
+            "notes": pks(notes.recent_notes(keys)),
+            "appreciations_waiting": pks(appreciations.waiting_for(keys)),
+            "agreements_waiting": pks(agreements.waiting_for_answer(bob)),
+            "consent_due": pks(closeness.today_cards(bob)[0]),
+            "aftercare_due": pks(closeness.today_cards(bob)[1]),
+        }
+        assert {name: pks(seen[name]) for name in alone} == alone
+        assert seen["project_due"] == projects.due_soon(keys)
+        assert seen["checked_in_today"] == checkins.checked_in_on(bob, day)
+        assert seen["bid_noted_today"] == bids.today_card(bob)[0]
+        going, items = conversations.today_lines(bob)
+        assert (seen["conversation_going"], seen["items_to_confirm"]) == (going, items)
+        assert seen["quiet_day"] == milestones.is_quiet(keys, day)
+        shown = [
+            alone["notes"],
+            alone["appreciations_waiting"],
+            alone["agreements_waiting"],
+            alone["aftercare_due"],
+            seen["project_due"],
+            seen["checked_in_today"],
+            seen["bid_noted_today"],
+            going,
+        ]
+        assert all(shown) if expect_something else not any(shown), shown
+
+    compare(expect_something=False)
+    _something_waiting_in_every_practice(cast)
+    compare(expect_something=True)
