@@ -256,7 +256,7 @@ def weekly_rates(
     for pk, noted_at, updated in (
         own_bids(user)
         .filter(noted_at__gte=start, noted_at__lt=end)
-        .values_list("pk", "noted_at", "updated_at")
+        .values_list(digests.as_text("pk"), "noted_at", digests.as_text("updated_at"))
     ):
         day = timezone.localtime(noted_at, zone).date()
         stamps.setdefault(day - timedelta(days=day.weekday()), []).append((pk, noted_at, updated))

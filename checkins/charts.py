@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from django.utils.formats import localize
+from django.conf import settings
+from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString, mark_safe
 
 from charts.layout import Counted as Counted
@@ -157,7 +158,7 @@ class LineChart:
         """The chart as the page shows it. A week without a check-in breaks the line; nothing
         is drawn at zero. Numbers are written as the templates would write them (`localize`)
         and words are escaped."""
-        n = localize
+        n = _plain_number if _numbers_are_plain() else localize
         left, right, label_x = n(self.plot_left), n(self.plot_right), n(self.label_x)
         grid = "".join(
             f'<line x1="{left}" x2="{right}" y1="{n(g.y)}" y2="{n(g.y)}"/>'
@@ -183,6 +184,20 @@ class LineChart:
             f'<g class="trend-grid">{grid}</g><g class="trend-line">{line}</g>'
             f'<g class="trend-weeks">{weeks}</g></svg>'
         )
+
+
+def _numbers_are_plain() -> bool:
+    """Whether `localize` writes a number as Python does here: "." between the parts and no
+    grouping (Tending's "en")."""
+    return not settings.USE_THOUSAND_SEPARATOR and get_format("DECIMAL_SEPARATOR") == "."
+
+
+def _plain_number(value: float) -> str:
+    """`localize(value)` without its cost, where `_numbers_are_plain()`: the same text for
+    every int and float, except a float Python writes with an exponent, which goes to
+    `localize` (it writes it out in full)."""
+    text = str(value)
+    return localize(value) if "e" in text else text
 
 
 _x = band_x  # the middle of a week's band (tests place gaps with it)

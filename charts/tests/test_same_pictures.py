@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from django.template import engines
 from django.template.loader import render_to_string
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bids import charts as bid_charts
 from bids.services import WeekRate
@@ -119,3 +121,20 @@ def test_the_partners_line_is_the_same_picture_in_their_colour() -> None:
         'class="trend-chart"', 'class="trend-chart trend-theirs"'
     )
     assert "Bob&#x27;s &lt;week&gt;" in chart.svg and "d &amp; e" in chart.svg
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(min_value=-(10**12), max_value=10**12),
+        st.floats(min_value=-1e-3, max_value=1e-3),
+    )
+)
+def test_trend_chart_numbers_are_written_as_localize_writes_them(value: float) -> None:
+    """The trend charts skip `localize` for plain numbers; the text must be the same."""
+    from django.utils.formats import localize
+
+    from checkins import charts as checkin_charts
+
+    assert checkin_charts._numbers_are_plain()
+    assert checkin_charts._plain_number(value) == localize(value)

@@ -77,7 +77,11 @@ def _run(cast: Cast, zone: str, hour: int, plan: list[tuple[Any, ...]]) -> None:
             if kind == "write":
                 _, ago, safety, closeness, heaviness, shared, whose = step
                 values = {"safety": safety, "closeness": closeness, "heaviness": heaviness}
-                _write(rings[whose], today - timedelta(days=int(ago)), values, bool(shared), today)
+                # Days ago in the writer's own zone: bob (in UTC) can't check in for a day
+                # that has only begun in alice's zone.
+                theirs = checkins.local_today(rings[whose].user)
+                day = theirs - timedelta(days=int(ago))
+                _write(rings[whose], day, values, bool(shared), theirs)
             elif kind == "delete":
                 CheckIn.objects.filter(
                     author=alice, day=today - timedelta(days=int(step[1]))

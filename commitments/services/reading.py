@@ -215,7 +215,7 @@ def _marked(
     weeks = (_monday(lo), _monday(hi) + timedelta(days=6))
     rows = Outcome.objects.filter(commitment_id__in=commitment_ids, on_date__range=weeks)
     for pk, on_date, updated, visibility in rows.values_list(
-        "pk", "on_date", "updated_at", "visibility"
+        digests.as_text("pk"), "on_date", digests.as_text("updated_at"), "visibility"
     ):
         stamps[_monday(on_date)].append((pk, updated, visibility))
 

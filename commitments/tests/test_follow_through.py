@@ -208,3 +208,32 @@ def test_weeks_and_month_follow_the_persons_own_time_zone(cast: Cast) -> None:
     assert rows(html)[-2:] == [("23 Feb", "6", "0", "7"), ("2 Mar", "1", "0", "1")]
     assert labels(html)[-2:] == ["23 Feb", "this week"]
     assert sentence(html) == "This month so far, you kept 1 of 2."
+
+
+def test_weeks_unchanged_since_the_last_visit_are_read_from_the_digests(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outcomes' stamps are read as the database writes them (`digests.as_text`): the
+    same text on every visit, so an unchanged week is never opened again, and an edited
+    one is."""
+    from commitments.services import reading
+
+    opened: list[int] = []
+    real = reading._open_outcomes
+
+    def counting(keys: object, outcomes: list[object]) -> None:
+        opened.append(len(outcomes))
+        real(keys, outcomes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reading, "_open_outcomes", counting)
+    alice = cast.alice.user
+    with time_machine.travel(NOW, tick=False):
+        walk = daily(alice, "Walk", date(2026, 2, 2))
+        mark(alice, walk, date(2026, 2, 2), "kkmpk.kkk")
+        first = services.follow_through(ring(alice))
+        assert sum(opened) == 8
+        assert services.follow_through(ring(alice)) == first
+        assert sum(opened) == 8, "nothing changed: nothing opened"
+        mark(alice, walk, date(2026, 2, 11), "m")  # an edit in the second week
+        again = services.follow_through(ring(alice))
+        assert opened[-1] == 3 and again != first  # that week: 9, 10 and 11 February
