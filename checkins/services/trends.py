@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from fractions import Fraction
 from statistics import mean
 from typing import Any
@@ -20,7 +20,7 @@ from checkins.models import (
     WeekSummary,
 )
 from commitments import services as commitments
-from privacy import entries
+from privacy import digests, entries
 from privacy.keyring import Keyring
 
 
@@ -58,7 +58,9 @@ def weekly_averages_of(
     for author_id, pk, day, updated, visibility in (
         CheckIn.objects.visible_to(ring.user)
         .filter(author_id__in=ids, day__range=(first, today))
-        .values_list("author_id", "pk", "day", "updated_at", "visibility")
+        .values_list(
+            "author_id", digests.as_text("pk"), "day", digests.as_text("updated_at"), "visibility"
+        )
     ):
         stamps[author_id].setdefault(_monday(day), []).append((pk, updated, visibility))
     summaries: list[WeekSummary] = list(
@@ -100,13 +102,11 @@ def _monday(day: date) -> date:
 
 
 def _fingerprint(rows: Iterable[tuple[object, ...]]) -> str:
-    """Names exactly which check-ins, in which version and visibility, a week was made from."""
-    parts = sorted(f"{pk}|{_stamp(updated)}|{visibility}" for pk, updated, visibility in rows)
+    """Names exactly which check-ins, in which version and visibility, a week was made from:
+    their id and update time as the database writes them (`digests.as_text`), both when a
+    summary is kept and when it is checked."""
+    parts = sorted(f"{pk}|{updated}|{visibility}" for pk, updated, visibility in rows)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-
-
-def _stamp(moment: object) -> str:
-    return moment.isoformat() if isinstance(moment, datetime) else str(moment)
 
 
 _RATINGS = ("safety", "closeness", "heaviness")
@@ -131,7 +131,12 @@ def _summarise(
     for week in weeks:
         days |= Q(day__range=(week, week + timedelta(days=6)))
     rows = list(
-        CheckIn.objects.visible_to(ring.user).filter(days, author=author).defer("words", "moments")
+        CheckIn.objects.visible_to(ring.user)
+        .filter(days, author=author)
+        .defer("words", "moments")
+        # The stamps in the same read as what is summed, so they can't describe another
+        # version of a row than the one summed.
+        .annotate(id_text=digests.as_text("pk"), updated_text=digests.as_text("updated_at"))
     )
     by_week: dict[date, list[CheckIn]] = {week: [] for week in wanted}
     for row in rows:
@@ -160,7 +165,10 @@ def _summarise(
         else:
             changed.append(summary)
         summary.updated_at = timezone.now()
-        fingerprint = _fingerprint((e.pk, e.updated_at, e.visibility) for e in found)
+        fingerprint = _fingerprint(
+            (e.id_text, e.updated_text, e.visibility)  # type: ignore[attr-defined]
+            for e in found
+        )
         entries.encrypt_into(summary, ring, {"figures": {**plain, "fp": fingerprint}})
     if dropped:
         WeekSummary.objects.filter(pk__in=dropped).delete()

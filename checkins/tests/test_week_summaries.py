@@ -175,3 +175,40 @@ def test_a_summary_goes_with_its_readers_account(cast: Cast) -> None:
     delete_account(alice)
     assert not WeekSummary.objects.filter(author_id=alice.pk).exists()
     assert not WeekSummary.objects.filter(subject_id=alice.pk).exists()
+
+
+def test_a_kept_week_is_read_back_not_summed_again(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stamps a summary is kept with (`digests.as_text`) match the stamps read on the
+    next visit, so an unchanged week is never opened again; a changed one is."""
+    from checkins.services import trends
+
+    summed: list[list[date]] = []
+    real = trends._summarise
+
+    def counting(keys: Keyring, author: User, weeks: list[date], *rest: Any) -> Any:
+        summed.append(list(weeks))
+        return real(keys, author, weeks, *rest)
+
+    alice = cast.alice.user
+    keys = ring(alice)
+    today = checkins.local_today(alice)
+    for ago in (0, 1, 9, 20):
+        _write(
+            keys,
+            today - timedelta(days=ago),
+            {"safety": 5, "closeness": 5, "heaviness": 2},
+            False,
+            today,
+        )
+    monkeypatch.setattr(trends, "_summarise", counting)
+    first = checkins.weekly_averages(keys, alice, 12, today=today)
+    summed.clear()
+    assert checkins.weekly_averages(keys, alice, 12, today=today) == first
+    assert summed == [], "nothing changed: every week read from its summary"
+    CheckIn.objects.filter(author=alice, day=today - timedelta(days=20)).update(
+        updated_at=timezone.now()
+    )
+    checkins.weekly_averages(keys, alice, 12, today=today)
+    assert len(summed) == 1 and len(summed[0]) == 1, summed
