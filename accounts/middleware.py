@@ -39,6 +39,10 @@ class SignedInSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if isinstance(user, User) and user.is_authenticated:
+            # From here on the person object itself, not AuthenticationMiddleware's lazy
+            # stand-in for it: each attribute read through the stand-in is a proxy call,
+            # and a page's services read `user.pk` and the like a few thousand times.
+            user = request.user = getattr(user, "_wrapped", user)
             verdict = signins.check(request, user)
             if verdict is not None:
                 signins.end(request)

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -141,6 +142,7 @@ def log(request: HtmxHttpRequest) -> HttpResponse:
         signed_in_user(request),
         partners=request.GET.get("whose") == "partner",
         asked_page=request.GET.get("page"),
+        csrf_token=get_token(request),
     )
     return render(request, "bids/log.html", context)
 
