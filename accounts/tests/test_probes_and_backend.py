@@ -26,14 +26,29 @@ from privacy.models import PersonKeys
 
 def test_several_probes_are_answered_by_one_query(cast: Cast) -> None:
     alice = cast.alice.user
+    bob = User.objects.filter(pk=cast.bob.user.pk)
     asked = {
         "is there": Exists(User.objects.filter(pk=alice.pk)),
         "is not": Exists(User.objects.filter(pk=alice.pk, is_active=False)),
-        "called": Subquery(User.objects.filter(pk=cast.bob.user.pk).values("display_name")[:1]),
+        "can't be": Exists(User.objects.filter(pk__in=[])),  # Django won't even compile it
+        "called": Subquery(bob.values("display_name")[:1]),
+        "active": Subquery(bob.values("is_active")[:1]),
+        "joined": Subquery(bob.values("date_joined")[:1]),
+        "nobody's": Subquery(User.objects.filter(pk=-1).values("date_joined")[:1]),
     }
     with CaptureQueriesContext(connection) as seen:
         answers = probes.ask(alice, asked)
-    assert answers == {"is there": True, "is not": False, "called": "Bob"}
+    # Values as the ORM gives them, whatever the database: a bool, an aware datetime.
+    assert answers == {
+        "is there": True,
+        "is not": False,
+        "can't be": False,
+        "called": "Bob",
+        "active": True,
+        "joined": cast.bob.user.date_joined,
+        "nobody's": None,
+    }
+    assert answers["active"] is True and answers["is not"] is False
     assert len(seen) == 1
     with CaptureQueriesContext(connection) as seen:
         assert probes.ask(alice, {}) == {}
