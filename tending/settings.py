@@ -80,7 +80,7 @@ if ADMIN_ENABLED:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tending.static_files.StaticFilesMiddleware",  # whitenoise; hashed names kept a year
-    "tending.compression.QuickGZipMiddleware",  # HTML; BREACH reasoning in docs/decisions.md
+    "django.middleware.gzip.GZipMiddleware",  # HTML; BREACH reasoning in docs/decisions.md
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "accounts.middleware.RequestScopeMiddleware",  # per-request lookups kept once
     "django.contrib.sessions.middleware.SessionMiddleware",
