@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.pages                 (40 views of each page)
     .venv/bin/python -m bench.pages --runs 10
     .venv/bin/python -m bench.pages --profile       (also: where the mix's time goes)
+    .venv/bin/python -m bench.pages --in-process    (also: each page without HTTP)
 
 Builds the 5-year couple (bench/fiveyear.py) in a throwaway data folder and starts Tending
 and the floor as bench.load does (gunicorn, 2 workers x 4 threads). One visitor at a time,
@@ -13,7 +14,9 @@ database, same couple), counted with CaptureQueriesContext. "cold KB": what a br
 with an empty cache moves for the page (Accept-Encoding: gzip, br): the HTML as sent plus
 every stylesheet and script it links, response bodies only. `--profile` runs the mix
 (Today, calendar, check-in, trends, bids) under cProfile in this process and prints the
-functions where the time goes.
+functions where the time goes. `--in-process` also times each page through Django's test
+client in this process (no HTTP, no gunicorn, no compression): steadier on a shared machine
+than the served figures, so a before-and-after of the code itself shows through.
 """
 
 from __future__ import annotations
@@ -36,9 +39,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=RUNS, help=f"views of each page ({RUNS})")
     parser.add_argument("--years", type=float, default=5.0, help="history of the couple (5)")
     parser.add_argument("--profile", action="store_true", help="profile the mix (cProfile)")
+    parser.add_argument("--in-process", action="store_true", help="also time without HTTP")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tending-pages-") as folder:
-        run(Path(folder), runs=args.runs, years=args.years, profile=args.profile)
+        run(
+            Path(folder),
+            runs=args.runs,
+            years=args.years,
+            profile=args.profile,
+            in_process=args.in_process,
+        )
 
 
 def query_counts(pages: dict[str, str], email: str, password: str) -> dict[str, int]:
@@ -55,6 +65,21 @@ def query_counts(pages: dict[str, str], email: str, password: str) -> dict[str, 
             assert client.get(path).status_code == 200, label
         counts[label] = len(seen.captured_queries)
     return counts
+
+
+def in_process_ms(pages: dict[str, str], email: str, password: str, runs: int) -> None:
+    """Each page through the test client in this process: median and p95, in ms."""
+    from django.test import Client
+
+    client = Client()
+    client.post("/account/sign-in/", {"email": email, "password": password})
+    print(f"\nIn this process (test client, no HTTP), {runs} views of each page:")
+    print(f"{'page':<18} {'median ms':>9} {'p95 ms':>7}")
+    for label, path in pages.items():
+        for _ in range(3):
+            client.get(path)
+        ms = [timed(lambda p=path: client.get(p)) for _ in range(runs)]  # type: ignore[misc]
+        print(f"{label:<18} {statistics.median(ms):>9.1f} {percentile(ms, 95):>7.1f}")
 
 
 def profile_mix(pages: dict[str, str], email: str, password: str, rounds: int = 20) -> None:
@@ -82,7 +107,7 @@ def profile_mix(pages: dict[str, str], email: str, password: str, rounds: int = 
     stats.sort_stats("cumulative").print_stats(r"(views|services|presenters|entries)", 25)
 
 
-def run(folder: Path, *, runs: int, years: float, profile: bool) -> None:
+def run(folder: Path, *, runs: int, years: float, profile: bool, in_process: bool) -> None:
     from bench import load
 
     emails, pages, password = load.build_couple(folder, years)
@@ -90,6 +115,11 @@ def run(folder: Path, *, runs: int, years: float, profile: bool) -> None:
 
     setup_test_environment()  # lets the test client sign in on host "testserver"
     counts = query_counts(pages, emails[0], password)
+    if in_process:
+        from tending import planner
+
+        planner.refresh_statistics()  # as `serve` does after migrating
+        in_process_ms(pages, emails[0], password, runs)
     if profile:
         profile_mix(pages, emails[0], password)
     (folder / "floor").mkdir()
