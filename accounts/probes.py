@@ -28,9 +28,8 @@ Probes = Mapping[str, Exists | Subquery]
 Answers = Mapping[str, Any]
 
 
-def ask(user: User, probes: Probes) -> dict[str, Any]:
-    """Every probe's answer, by name, in one query (none when there is nothing to ask).
-    `user` names whose questions these are; each probe already says so itself."""
+def ask(probes: Probes) -> dict[str, Any]:
+    """Every probe's answer, by name, in one query (none when there is nothing to ask)."""
     if not probes:
         return {}
     alias = router.db_for_read(User)

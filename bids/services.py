@@ -204,7 +204,7 @@ NOTED_TODAY, NUDGE_OFF = "bids.noted_today", "bids.nudge_off"
 def today_card(user: User, answers: Answers | None = None) -> tuple[bool, bool]:
     """`noted_today` and `wants_nudge` together, for the home page: in one query, or in
     none when it already asked `today_probes`."""
-    answers = answers if answers is not None else probes.ask(user, today_probes(user))
+    answers = answers if answers is not None else probes.ask(today_probes(user))
     return bool(answers[NOTED_TODAY]), not answers[NUDGE_OFF]
 
 

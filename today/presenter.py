@@ -126,7 +126,7 @@ def today_context(user: User, ring: Keyring, session: SessionBase) -> dict[str, 
     paired = partner is not None and membership is not None and not membership.couple.ended_at
     # Each practice's small question ("anything waiting?"), all answered by one query; a
     # practice with nothing to show then asks nothing more.
-    answers = probes.ask(user, _probes(user, day, paired=paired))
+    answers = probes.ask(_probes(user, day, paired=paired))
     context: dict[str, Any] = {
         "membership": membership,
         "partner": partner,

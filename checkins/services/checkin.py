@@ -7,7 +7,7 @@ from contextlib import suppress
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists
+from django.db.models import Exists, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -168,7 +168,11 @@ def checked_in_on(user: User, day: date, answers: Answers | None = None) -> bool
     when a page already asked `today_probes`)."""
     if answers is not None:
         return bool(answers[CHECKED_IN])
-    return CheckIn.objects.authored_by(user).filter(day=day).exists()
+    return _checked_in(user, day).exists()
+
+
+def _checked_in(user: User, day: date) -> QuerySet[CheckIn]:
+    return CheckIn.objects.authored_by(user).filter(day=day)
 
 
 CHECKED_IN = "checkins.checked_in"
@@ -176,7 +180,7 @@ CHECKED_IN = "checkins.checked_in"
 
 def today_probes(user: User, day: date) -> Probes:
     """Today's question to this practice, for `accounts.probes.ask`."""
-    return {CHECKED_IN: Exists(CheckIn.objects.authored_by(user).filter(day=day))}
+    return {CHECKED_IN: Exists(_checked_in(user, day))}
 
 
 # -- reflections and the journal ------------------------------------------------------------

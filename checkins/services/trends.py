@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
@@ -81,7 +79,7 @@ def weekly_averages_of(
         for week, rows in mine.items():
             summary = theirs.get(week)
             plain = summary.plain.get("figures") if summary is not None else None
-            if isinstance(plain, dict) and plain.get("fp") == _fingerprint(rows):
+            if isinstance(plain, dict) and plain.get("fp") == digests.fingerprint(rows):
                 figures[week] = plain
             else:
                 stale.append(week)
@@ -99,14 +97,6 @@ def weekly_averages_of(
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
-
-
-def _fingerprint(rows: Iterable[tuple[object, ...]]) -> str:
-    """Names exactly which check-ins, in which version and visibility, a week was made from:
-    their id and update time as the database writes them (`digests.as_text`), both when a
-    summary is kept and when it is checked."""
-    parts = sorted(f"{pk}|{updated}|{visibility}" for pk, updated, visibility in rows)
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
 _RATINGS = ("safety", "closeness", "heaviness")
@@ -165,7 +155,8 @@ def _summarise(
         else:
             changed.append(summary)
         summary.updated_at = timezone.now()
-        fingerprint = _fingerprint(
+        # Its id and update time as the database writes them, as the stamps read on a visit.
+        fingerprint = digests.fingerprint(
             (e.id_text, e.updated_text, e.visibility)  # type: ignore[attr-defined]
             for e in found
         )

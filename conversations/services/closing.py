@@ -254,7 +254,7 @@ def today_lines(user: User, answers: Answers | None = None) -> tuple[Conversatio
     """For the home page: `open_conversation` and whether `items_to_confirm` has any, in one
     query when no conversation is going (nearly always), or none when it already asked
     `today_probes`."""
-    answers = answers if answers is not None else probes.ask(user, today_probes(user))
+    answers = answers if answers is not None else probes.ask(today_probes(user))
     return (open_conversation(user) if answers[GOING] else None), bool(answers[ITEMS_WAITING])
 
 
