@@ -15,7 +15,7 @@ import copy
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any
@@ -136,6 +136,23 @@ def _static_files_as_on_a_clean_clone(settings: Any) -> None:
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
         settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture(autouse=True)
+def _no_page_kept_from_another_test() -> Iterator[None]:
+    # Kept pages (privacy/kept_pages.py) live in this process; a test starts with none, so
+    # a page kept under another test's settings or stand-ins is never shown to this one.
+    from privacy import kept_pages
+
+    kept_pages.shelf.clear()
+    yield
+    kept_pages.shelf.clear()
+
+
+@pytest.fixture
+def pages_made_afresh(settings: Any) -> None:
+    """Every page made afresh, never a kept one: for tests that count a page's queries."""
+    settings.TENDING_PAGE_KEEP_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)

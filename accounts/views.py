@@ -28,6 +28,7 @@ from accounts.forms import (
     SignUpForm,
 )
 from accounts.middleware import LOCKED
+from privacy.kept_pages import kept_briefly
 from tending.http import local_path, signed_in_user
 
 
@@ -115,6 +116,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@kept_briefly
 def settings_page(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     form = ProfileForm(request.POST or None, instance=user)

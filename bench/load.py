@@ -16,6 +16,10 @@ trends and bids (alice and bob take turns being the visitor); the floor's visito
 its one page. Then sign-in: a person signed up through Tending's own pages (so at the
 app's real key-derivation cost) and a floor user, signing in in turn.
 
+Pages are kept for a minute while nothing they read changes, as `./tend start` does
+(privacy/kept_pages.py); `TENDING_PAGE_KEEP_SECONDS=0 python -m bench.load` times every page
+made afresh instead.
+
 Prints a table; the last line is `mix N views/s, floor N views/s, ratio N` at 4 visitors.
 """
 
@@ -58,12 +62,19 @@ def server_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+def keep_seconds() -> int:
+    """How long a quiet page is kept (privacy/kept_pages.py): the setting's default, or
+    `TENDING_PAGE_KEEP_SECONDS` as the caller set it (0 times every page made afresh)."""
+    return int(os.environ.get("TENDING_PAGE_KEEP_SECONDS", "60"))
+
+
 def start_tending(data_dir: Path) -> Server:
     port = free_port()
     env = server_env(
         TENDING_DATA_DIR=str(data_dir),
         TENDING_ALLOWED_HOSTS="127.0.0.1",
         TENDING_STATIC_ROOT=str(data_dir / "static"),
+        TENDING_PAGE_KEEP_SECONDS=str(keep_seconds()),
     )
     argv = [sys.executable, "manage.py", "serve", "--no-worker", "--host", "127.0.0.1"]
     server = Server([*argv, "--port", str(port)], env, port, str(BASE_DIR))
@@ -223,7 +234,8 @@ def report(
     seconds: float,
     rounds: int,
 ) -> None:
-    print(f"\n{rounds} rounds of {seconds:g} s per phase, phases interleaved")
+    kept = f"kept up to {keep_seconds()} s" if keep_seconds() else "every page made afresh"
+    print(f"\n{rounds} rounds of {seconds:g} s per phase, phases interleaved; pages {kept}")
     print(f"{'what':<8} {'clients':>7} {'views/s':>9} {'median ms':>10} {'p95 ms':>8} {'views':>7}")
     for (name, clients), phase in sorted(results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         errors = f"  ({phase.errors} not 200)" if phase.errors else ""

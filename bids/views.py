@@ -20,6 +20,7 @@ from bids.forms import NOT_OFFERED, DetailForm, NoteForm, ShareForm
 from bids.models import Bid, Kind, Who
 from privacy import entries
 from privacy.access import own_or_404, visible_or_404
+from privacy.kept_pages import kept_briefly
 from privacy.keyring import keyring_for
 from privacy.sharing import change_sharing
 from tending.http import HtmxHttpRequest, signed_in_user
@@ -136,6 +137,7 @@ def delete(request: HtmxHttpRequest, bid_id: UUID) -> HttpResponse:
 
 
 @require_GET
+@kept_briefly
 def log(request: HtmxHttpRequest) -> HttpResponse:
     context = presenters.log_context(
         keyring_for(request),

@@ -83,10 +83,27 @@ def pair_of(user: User | int) -> tuple[Membership | None, Membership | None]:
     return remembered(("couples.pair", user_id), lambda: _pair_of(user_id))
 
 
+# What the pair query leaves out of both people's account rows: what each keeps to
+# themselves and changes without the other seeing it (a sign-in, a new password, the idle
+# lock...). The partner's request never reads it, so a page kept for them
+# (privacy/kept_pages.py) doesn't change when it does. Read on its own if ever asked for.
+_PRIVATE_ACCOUNT_FIELDS = (
+    "user__password",
+    "user__last_login",
+    "user__session_generation",
+    "user__idle_lock_minutes",
+    "user__tell_new_sign_ins",
+    "user__is_superuser",
+    "user__is_staff",
+    "user__date_joined",
+)
+
+
 def _pair_of(user_id: int) -> tuple[Membership | None, Membership | None]:
     rows = (
         Membership.objects.current()
         .select_related("couple", "user")
+        .defer(*_PRIVATE_ACCOUNT_FIELDS)
         .filter(couple__memberships__user_id=user_id, couple__memberships__left_at__isnull=True)
         .order_by("pk")
     )

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",  # HTML; BREACH reasoning in docs/decisions.md
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "accounts.middleware.RequestScopeMiddleware",  # per-request lookups kept once
+    "privacy.kept_pages.QueryRecordingMiddleware",  # a quiet page shown again: see there
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -164,6 +165,10 @@ SIGN_IN_THROTTLE_WINDOW_SECONDS = env_int("TENDING_SIGN_IN_WINDOW", 15 * 60)
 
 INVITE_LIFETIME_DAYS = 7
 PASSWORD_RESET_TIMEOUT = 2 * 3600
+
+# A page shown again unchanged, for this many seconds at most, while every query it was made
+# from answers the same (privacy/kept_pages.py); 0 turns it off.
+TENDING_PAGE_KEEP_SECONDS = env_int("TENDING_PAGE_KEEP_SECONDS", 60)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("TENDING_SESSION_DAYS", 14) * 24 * 3600

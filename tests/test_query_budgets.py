@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -222,6 +223,7 @@ def _main_page_queries(cast: Cast, agreement_id: str) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.usefixtures("pages_made_afresh")
 def test_main_pages_keep_to_twelve_queries_however_long_the_history(cast: Cast) -> None:
     agreement_id = _setup_couple(cast)
     _history(cast, 0, 10)

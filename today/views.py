@@ -7,12 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from privacy.kept_pages import kept_briefly
 from privacy.keyring import keyring_for
 from tending.http import signed_in_user
 from today import presenter
 
 
 @login_not_required
+@kept_briefly
 def today(request: HttpRequest) -> HttpResponse:
     """Signed in, the day's page; signed out, what Tending is (a first visitor lands here)."""
     if not request.user.is_authenticated:

@@ -313,6 +313,7 @@ def queries_for(client: Client, url: str) -> int:
     return len(captured)
 
 
+@pytest.mark.usefixtures("pages_made_afresh")
 def test_the_log_uses_the_same_queries_for_5_or_200_bids(cast: Cast) -> None:
     def add(count: int) -> None:
         for n in range(count):

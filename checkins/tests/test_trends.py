@@ -490,6 +490,7 @@ def test_names_are_escaped_everywhere(cast: Cast) -> None:
     assert "evidence-heading" in html and "pair-heading" in html
 
 
+@pytest.mark.usefixtures("pages_made_afresh")
 def test_queries_do_not_grow_with_years_of_check_ins(cast: Cast) -> None:
     alice, bob = cast.alice.user, cast.bob.user
     commitments.create_commitment(

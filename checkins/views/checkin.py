@@ -22,6 +22,7 @@ from checkins.models import CheckIn
 from checkins.presenters import day as presenters
 from couples import services as couples
 from privacy import entries
+from privacy.kept_pages import kept_briefly
 from privacy.keyring import keyring_for
 from privacy.sharing import change_sharing
 from tending.http import HtmxHttpRequest, signed_in_user
@@ -84,6 +85,7 @@ def _save_day(request: HtmxHttpRequest, day: date, *, late: bool) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
+@kept_briefly
 def today(request: HtmxHttpRequest) -> HttpResponse:
     return _day_page(request, services.local_today(signed_in_user(request)))
 
@@ -113,6 +115,7 @@ def _render_history(
 
 
 @require_http_methods(["GET"])
+@kept_briefly
 def history(request: HtmxHttpRequest) -> HttpResponse:
     return _render_history(request)
 

@@ -21,6 +21,7 @@ from checkins.forms import JournalForm
 from checkins.models import JournalEntry
 from checkins.presenters import journal as presenters
 from privacy.access import own_or_404
+from privacy.kept_pages import kept_briefly
 from privacy.keyring import keyring_for
 from tending.http import HtmxHttpRequest, signed_in_user
 
@@ -36,6 +37,7 @@ def _render(request: HtmxHttpRequest, form: JournalForm, status: int = 200) -> H
 
 
 @require_http_methods(["GET", "POST"])
+@kept_briefly
 def journal(request: HtmxHttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render(request, JournalForm())

@@ -10,11 +10,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from checkins.presenters.trends import trends_context
+from privacy.kept_pages import kept_briefly
 from privacy.keyring import keyring_for
 from tending.http import signed_in_user
 
 
 @require_GET
+@kept_briefly
 def trends(request: HttpRequest) -> HttpResponse:
     """The signed-in person's own trends; never a score, never a comparison."""
     span = "year" if request.GET.get("span") == "year" else "weeks"

@@ -829,6 +829,7 @@ def test_every_page_asks_a_stranger_to_sign_in(cast: Cast) -> None:
         assert response["Location"].startswith(sign_in)
 
 
+@pytest.mark.usefixtures("pages_made_afresh")
 def test_the_overview_costs_the_same_with_more_moments(cast: Cast) -> None:
     """No query per moment: the overview's cost doesn't grow with what was planned."""
     answer(cast.alice.user, {"b-hug": YES})

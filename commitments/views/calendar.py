@@ -17,6 +17,7 @@ from commitments.models import Kind
 from commitments.presenters import calendar as presenters
 from commitments.presenters.calendar import FIRST_YEAR, LAST_YEAR
 from couples import services as couples
+from privacy.kept_pages import kept_briefly
 from privacy.keyring import keyring_for
 from tending.http import signed_in_user
 
@@ -54,6 +55,7 @@ def _no_such_month(request: HttpRequest, today: date) -> HttpResponse:
 
 
 @require_GET
+@kept_briefly
 def month(request: HttpRequest, year: int | None = None, month: int | None = None) -> HttpResponse:
     user = signed_in_user(request)
     today = services.local_today(user)
@@ -80,6 +82,7 @@ def month(request: HttpRequest, year: int | None = None, month: int | None = Non
 
 
 @require_GET
+@kept_briefly
 def follow_through(request: HttpRequest) -> HttpResponse:
     """The signed-in person's own trend: never their partner's, never a score."""
     context = presenters.follow_through_context(keyring_for(request), signed_in_user(request))

@@ -1,0 +1,180 @@
+"""A page kept for a minute (privacy/kept_pages.py) is shown again only when it is exactly
+the page a fresh visit would make, and the partner's private doings never change whether it
+is: otherwise its speed would tell the reader something they may not see."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from conftest import Cast, ring, signed_in
+from privacy import kept_pages
+from tests.sweep_registry import FACTORIES, Making, ObjectFactory, Visibility
+
+KEPT = [
+    reverse("today"),
+    reverse("commitments:calendar"),
+    reverse("commitments:follow_through"),
+    reverse("checkins:trends"),
+    reverse("checkins:trends") + "?span=year",
+    reverse("bids:log"),
+    reverse("checkins:today"),
+    reverse("checkins:history"),
+    reverse("checkins:journal"),
+    reverse("closeness:index"),
+    reverse("accounts:settings"),
+]
+# A form's token is masked afresh on every page (the same secret under it).
+TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=|"X-CSRFToken": ?)"[^"]+"')
+
+
+def _page(client: Client, path: str) -> tuple[str, bool]:
+    """The page as served, and whether it was a kept one shown again."""
+    before = kept_pages.shown_again
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return TOKEN.sub(r"\1", response.content.decode()), kept_pages.shown_again > before
+
+
+def _settled(client: Client, path: str) -> str:
+    """The page once its first visits have done their once-only writes (notices marked
+    seen, the once-a-minute sign-in stamp), so the next visit may be a kept one."""
+    _page(client, path)
+    return _page(client, path)[0]
+
+
+def _fresh(client: Client, path: str) -> str:
+    with override_settings(TENDING_PAGE_KEEP_SECONDS=0):
+        return _page(client, path)[0]
+
+
+# Objects whose factory first makes something both see: the concern's agreement in effect.
+# The private part of them is proved on its own below.
+MADE_ON_SHARED = {"concern_id"}
+
+
+def _every_factory() -> Iterator[tuple[str, ObjectFactory]]:
+    for kwarg, factories in FACTORIES.items():
+        for factory in factories:
+            if factory.owner == "alice" and factory.urls is None:
+                yield kwarg, factory
+
+
+@pytest.fixture(autouse=True)
+def _keeping() -> Iterator[None]:
+    with override_settings(TENDING_PAGE_KEEP_SECONDS=60):
+        kept_pages.shelf.clear()
+        yield
+        kept_pages.shelf.clear()
+
+
+def test_a_page_is_shown_again_until_something_it_read_changes(cast: Cast) -> None:
+    bob = cast.bob.client
+    for path in KEPT:
+        first = _settled(bob, path)
+        second, again = _page(bob, path)
+        assert again, f"{path} was made afresh with nothing changed"
+        assert second == first
+    assert (
+        cast.alice.client.post(
+            reverse("notes:list"), {"body": "Kept pages notice this", "shared": "on"}
+        ).status_code
+        == 302
+    )
+    today, again = _page(bob, reverse("today"))
+    assert not again
+    assert "Kept pages notice this" in today
+
+
+def test_nothing_is_kept_for_another_session_or_person(cast: Cast) -> None:
+    _settled(cast.bob.client, reverse("today"))
+    assert _page(cast.bob.client, reverse("today"))[1]
+    for client in (signed_in(cast.bob.user), cast.alice.client, cast.carol.client):
+        assert not _page(client, reverse("today"))[1]
+    before = kept_pages.shown_again
+    cast.anonymous.get(reverse("today"))
+    assert kept_pages.shown_again == before
+
+
+def test_a_page_is_not_kept_past_its_minute(cast: Cast) -> None:
+    import time_machine
+
+    with time_machine.travel("2026-03-02 10:00:00+00:00", tick=False) as clock:
+        bob = cast.bob.client
+        _settled(bob, reverse("checkins:today"))
+        assert _page(bob, reverse("checkins:today"))[1]
+        clock.shift(59)
+        assert _page(bob, reverse("checkins:today"))[1]
+        clock.shift(2)
+        assert not _page(bob, reverse("checkins:today"))[1]
+
+
+def test_a_page_that_shows_a_message_is_not_kept(cast: Cast) -> None:
+    alice = cast.alice.client
+    response = alice.post(reverse("notes:list"), {"body": "a message follows", "shared": "on"})
+    assert response.status_code == 302
+    path = reverse("today")
+    assert list(alice.get(path).context["messages"])  # the message is shown here, once
+    assert not _page(alice, path)[1]  # so that visit was not kept
+    assert _page(alice, path)[1]
+
+
+@pytest.mark.parametrize(
+    ("kwarg", "factory"),
+    list(_every_factory()),
+    ids=[f"{kwarg}-{factory.label}" for kwarg, factory in _every_factory()],
+)
+def test_what_alice_makes_reaches_bobs_kept_pages_only_if_he_may_see_it(
+    cast: Cast, kwarg: str, factory: ObjectFactory
+) -> None:
+    """For every kind of object the sweep knows: after alice makes one, each of bob's pages
+    shown again is exactly what a fresh visit shows him, and when the object is alice's
+    alone (private, a device, a sign-in), every one of his kept pages is shown again."""
+    bob = cast.bob.client
+    for path in KEPT:
+        _settled(bob, path)
+    factory.make(Making(cast=cast, owner=cast.alice, earlier={}))
+    for path in KEPT:
+        served, again = _page(bob, path)
+        if again:
+            assert served == _fresh(bob, path), f"{path} showed a stale page after {kwarg}"
+        elif factory.visibility is Visibility.PRIVATE and kwarg not in MADE_ON_SHARED:
+            raise AssertionError(f"{path} was made afresh for bob after alice's private {kwarg}")
+
+
+def test_a_draft_concern_leaves_the_partners_kept_pages_kept(cast: Cast) -> None:
+    from agreements import services as agreements
+    from tests.sweep_registry import _agreement
+
+    agreement = _agreement(Making(cast=cast, owner=cast.alice, earlier={}), accepted=True)
+    bob = cast.bob.client
+    for path in KEPT:
+        _settled(bob, path)
+    agreements.write_concern(
+        ring(cast.alice.user),
+        agreement,
+        what_happened="only mine",
+        how_it_felt="",
+        what_i_need="",
+        send=False,
+    )
+    for path in KEPT:
+        assert _page(bob, path)[1], f"{path} was made afresh after alice's draft concern"
+
+
+def test_the_partners_sign_in_and_own_settings_leave_kept_pages_kept(cast: Cast) -> None:
+    """The pair query reads both account rows; what each keeps to themselves is left out
+    of it, so a sign-in or a new idle lock of alice's doesn't show in bob's timing."""
+    from accounts.models import User
+
+    bob = cast.bob.client
+    for path in KEPT:
+        _settled(bob, path)
+    signed_in(cast.alice.user)  # a sign-in on another device: last_login moves
+    User.objects.filter(pk=cast.alice.user.pk).update(idle_lock_minutes=15, tell_new_sign_ins=True)
+    for path in KEPT:
+        assert _page(bob, path)[1], f"{path} was made afresh after alice's own sign-in"
