@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 
 HEARD = "_tending_heard_queries"
+ONE_TIME = "_tending_one_time_tokens"
 # Headers a page may depend on besides the path and the cookies: htmx's.
 VARIES = ("HTTP_HX_REQUEST", "HTTP_HX_TARGET", "HTTP_HX_TRIGGER", "HTTP_HX_BOOSTED")
 MAX_PAGES = 512
@@ -99,9 +101,13 @@ class Page:
     status: int
     headers: tuple[tuple[str, str], ...]
     content: bytes
+    one_time: tuple[str, ...] = ()
 
     def response(self) -> HttpResponse:
-        response = HttpResponse(self.content, status=self.status)
+        content = self.content
+        for token in self.one_time:
+            content = content.replace(token.encode(), str(uuid.uuid4()).encode())
+        response = HttpResponse(content, status=self.status)
         for name, value in self.headers:
             response[name] = value
         return response
@@ -174,6 +180,15 @@ def _plain(rows: Any) -> Any:
     return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows]
 
 
+def one_time_token(request: HttpRequest) -> uuid.UUID:
+    """A token a form sends back once, so that a second send of the same form is known for
+    what it is. A kept page shown again gets new ones: never the same token twice."""
+    token = uuid.uuid4()
+    tokens: list[str] = getattr(request, ONE_TIME, [])
+    setattr(request, ONE_TIME, [*tokens, str(token)])
+    return token
+
+
 def _key(request: HttpRequest) -> tuple[Any, ...] | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -242,6 +257,7 @@ def kept_briefly(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
                     status=response.status_code,
                     headers=tuple(response.items()),
                     content=response.content,
+                    one_time=tuple(getattr(request, ONE_TIME, ())),
                 ),
                 now,
             )

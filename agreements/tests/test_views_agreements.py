@@ -731,6 +731,7 @@ def queries_for(client: Client, target: str) -> int:
     return len(captured)
 
 
+@pytest.mark.usefixtures("pages_made_afresh")
 def test_pages_keep_to_a_query_budget(cast: Cast) -> None:
     alice, bob = cast.alice.user, cast.bob.user
     watched = in_effect(alice, bob)

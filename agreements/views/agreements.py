@@ -38,11 +38,13 @@ from agreements.presenters.agreements import (
     standing,
 )
 from privacy.access import visible_or_404
+from privacy.kept_pages import kept_briefly
 from privacy.keyring import keyring_for
 from tending.http import HtmxHttpRequest, signed_in_user
 
 
 @require_GET
+@kept_briefly
 def index(request: HtmxHttpRequest) -> HttpResponse:
     context = list_context(keyring_for(request), signed_in_user(request))
     return render(request, "agreements/index.html", context)
@@ -365,6 +367,7 @@ def step_back(request: HtmxHttpRequest, agreement_id: UUID) -> HttpResponse:
 
 
 @require_GET
+@kept_briefly
 def history(request: HtmxHttpRequest, agreement_id: UUID) -> HttpResponse:
     user = signed_in_user(request)
     agreement = visible_or_404(Agreement, user, agreement_id)

@@ -8,7 +8,6 @@ encrypted.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -34,6 +33,7 @@ from conversations.presenters.titles import (
 from couples import services as couples
 from privacy import entries
 from privacy.access import visible_or_404
+from privacy.kept_pages import kept_briefly, one_time_token
 from privacy.keyring import keyring_for
 from tending.http import HtmxHttpRequest, signed_in_user
 from tending.paging import page_or_first
@@ -66,7 +66,7 @@ def _render_index(
         services.reveal(ring, going)
     waiting = waiting_for_conversation(ring, partner) if partner and not going else []
     if form is None:
-        form = StartForm(initial={"token": uuid.uuid4()})
+        form = StartForm(initial={"token": one_time_token(request)})
     elif form.errors and (going is not None or partner is None) and not problem:
         # The start form isn't shown then; its reason still is.
         problem = str(next(iter(form.errors.values()))[0])
@@ -112,6 +112,7 @@ def _render_index(
 
 
 @require_http_methods(["GET", "POST"])
+@kept_briefly
 def index(request: HtmxHttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _render_index(request)

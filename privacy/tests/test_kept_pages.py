@@ -22,14 +22,16 @@ KEPT = [
     reverse("checkins:trends"),
     reverse("checkins:trends") + "?span=year",
     reverse("bids:log"),
+    reverse("agreements:index"),
+    reverse("conversations:index"),
     reverse("checkins:today"),
     reverse("checkins:history"),
     reverse("checkins:journal"),
-    reverse("closeness:index"),
     reverse("accounts:settings"),
 ]
-# A form's token is masked afresh on every page (the same secret under it).
-TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=|"X-CSRFToken": ?)"[^"]+"')
+# A form's CSRF token is masked afresh on every page (the same secret under it), and a
+# one-time token is new on every page (kept_pages.one_time_token).
+TOKEN = re.compile(r'(name="(?:csrfmiddlewaretoken|token)" value=|"X-CSRFToken": ?)"[^"]+"')
 
 
 def _page(client: Client, path: str) -> tuple[str, bool]:
@@ -178,3 +180,37 @@ def test_the_partners_sign_in_and_own_settings_leave_kept_pages_kept(cast: Cast)
     User.objects.filter(pk=cast.alice.user.pk).update(idle_lock_minutes=15, tell_new_sign_ins=True)
     for path in KEPT:
         assert _page(bob, path)[1], f"{path} was made afresh after alice's own sign-in"
+
+
+def test_the_partners_private_answers_leave_kept_pages_kept(cast: Cast) -> None:
+    """Closeness answers that make no shared yes, and a safety check ("never visible to or
+    inferable by the partner"): nothing of bob's timing moves. (The closeness page itself
+    reads both people's sealed answers to find the shared yeses, so it is never kept.)"""
+    from closeness import services as closeness
+    from closeness.services import LATER, NOT_YET, YES
+    from safety import services as safety
+    from safety.check import KEYS, SOMETIMES
+
+    alice = ring(cast.alice.user)
+    closeness.save_answers(ring(cast.bob.user), {"b-walk": YES, "b-hands": YES}, ())
+    bob = cast.bob.client
+    for path in KEPT:
+        _settled(bob, path)
+    closeness.save_answers(alice, {"b-walk": LATER, "b-hands": NOT_YET}, ())
+    safety.answer_safety_check(alice, dict.fromkeys(KEYS, SOMETIMES))
+    for path in KEPT:
+        assert _page(bob, path)[1], f"{path} was made afresh after alice's private answers"
+
+
+def test_a_page_shown_again_never_repeats_a_one_time_token(cast: Cast) -> None:
+    """The start form's token tells a double send apart; a kept page gets new ones."""
+    token = re.compile(r'name="token" value="([0-9a-f-]{36})"')
+    bob = cast.bob.client
+    _settled(bob, reverse("conversations:index"))
+    seen = set()
+    for _ in range(3):
+        before = kept_pages.shown_again
+        page = bob.get(reverse("conversations:index")).content.decode()
+        assert kept_pages.shown_again == before + 1
+        seen.update(token.findall(page))
+    assert len(seen) == 3
