@@ -214,3 +214,27 @@ def test_a_page_shown_again_never_repeats_a_one_time_token(cast: Cast) -> None:
         assert kept_pages.shown_again == before + 1
         seen.update(token.findall(page))
     assert len(seen) == 3
+
+
+def test_a_shared_check_in_changed_in_place_reaches_the_partners_trends(cast: Cast) -> None:
+    """The same day's check-in written again: the partner's kept trends are made afresh."""
+    from datetime import timedelta
+
+    from checkins import services as checkins
+
+    alice = ring(cast.alice.user)
+    yesterday = checkins.local_today(cast.alice.user) - timedelta(days=1)
+
+    def check_in(safety: int, words: str) -> None:
+        checkins.check_in(
+            alice, yesterday, safety=safety, closeness=5, heaviness=3, words=words, shared=True
+        )
+
+    check_in(4, "First words")
+    bob = cast.bob.client
+    trends = reverse("checkins:trends")  # side by side: alice's shared weeks with bob's
+    _settled(bob, trends)
+    check_in(9, "Other words")
+    served, again = _page(bob, trends)
+    assert not again, "trends were shown again after alice changed her shared check-in"
+    assert served == _fresh(bob, trends)
