@@ -638,6 +638,7 @@ def compare(folder: Path, args: Any, pages: dict[str, str], email: str, password
                 TENDING_DATA_DIR=str(folder),
                 TENDING_ALLOWED_HOSTS="127.0.0.1",
                 DATABASE_URL=f"{args.url}/{name}",
+                TENDING_PAGE_KEEP_SECONDS=str(load.keep_seconds()),
             )
             argv = [sys.executable, "manage.py", "serve", "--no-worker", "--host", "127.0.0.1"]
             servers[name] = Server([*argv, "--port", str(port)], env, port, str(load.BASE_DIR))

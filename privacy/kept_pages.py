@@ -71,7 +71,10 @@ class Heard:
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
-        if many or sql.lstrip()[:6].upper() != "SELECT":
+        # A read starts with SELECT, or with "(SELECT" where PostgreSQL's UNION puts its
+        # parts in parentheses; anything else (a savepoint, a WITH that may write) counts
+        # as a write, and a request that wrote is never kept.
+        if many or sql.lstrip(" \t\n(")[:6].upper() != "SELECT":
             self.wrote = True
         else:
             self.queries.append((sql, tuple(params) if params is not None else None))

@@ -75,6 +75,17 @@ def _keeping() -> Iterator[None]:
 
 
 def test_a_page_is_shown_again_until_something_it_read_changes(cast: Cast) -> None:
+    # Two kinds of news from alice, so bob's feed checks them in one UNION ALL (which
+    # PostgreSQL writes with each part in parentheses).
+    from tests.sweep_registry import _agreement
+
+    _agreement(Making(cast=cast, owner=cast.alice, earlier={}), accepted=False)
+    assert (
+        cast.alice.client.post(
+            reverse("notes:list"), {"body": "News from alice", "shared": "on"}
+        ).status_code
+        == 302
+    )
     bob = cast.bob.client
     for path in KEPT:
         first = _settled(bob, path)
@@ -238,3 +249,23 @@ def test_a_shared_check_in_changed_in_place_reaches_the_partners_trends(cast: Ca
     served, again = _page(bob, trends)
     assert not again, "trends were shown again after alice changed her shared check-in"
     assert served == _fresh(bob, trends)
+
+
+@pytest.mark.parametrize(
+    ("sql", "writes"),
+    [
+        ('SELECT "a" FROM "t"', False),
+        ('(SELECT "a" FROM "t") UNION ALL (SELECT "a" FROM "u")', False),
+        ("  select 1", False),
+        ('UPDATE "t" SET "a" = 1', True),
+        ('INSERT INTO "t" VALUES (1)', True),
+        ('SAVEPOINT "s1"', True),
+        ('WITH "x" AS (DELETE FROM "t" RETURNING *) SELECT * FROM "x"', True),
+    ],
+)
+def test_what_counts_as_a_write(sql: str, writes: bool) -> None:
+    heard = kept_pages.Heard()
+    heard(lambda *args: None, sql, (), False, {})
+    assert heard.wrote is writes
+    assert heard(lambda *args: "ran", sql, (), True, {}) == "ran"
+    assert heard.wrote
