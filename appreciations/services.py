@@ -155,8 +155,15 @@ def one(ring: Keyring, note: Appreciation) -> Appreciation:
 
 
 def _unanswered(user: User) -> QuerySet[Appreciation]:
+    mine, _ = couples.pair_of(user)
+    if mine is None:
+        return Appreciation.objects.none()
     return (
         Appreciation.objects.visible_to(user)
+        # Implied once one's own notes are left out (what remains of `visible_to` is this
+        # couple's); said outright, PostgreSQL reads the couple's index instead of every
+        # couple's notes inside Today's EXISTS (bench.scale: 50,000 rows read).
+        .filter(couple_id=mine.couple_id)
         .exclude(author_id=user.pk)
         .exclude(answers__author_id=user.pk)
     )
