@@ -292,7 +292,10 @@ def build(years: float = YEARS, *, people: tuple[User, User] | None = None) -> F
                 {
                     "topic": "How this week went",
                     "summary": {
-                        "heard": {str(alice.pk): "Tired but hopeful", str(bob.pk): "Calmer"},
+                        "heard": {
+                            str(alice.pk): [{"words": "Tired but hopeful", "by": str(bob.pk)}],
+                            str(bob.pk): [{"words": "Calmer", "by": str(alice.pk)}],
+                        },
                         "will_do": {str(alice.pk): ["Walk on Sunday"]},
                     },
                 },
