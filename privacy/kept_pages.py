@@ -34,7 +34,8 @@ import hashlib
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import wraps
@@ -42,7 +43,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -67,10 +68,22 @@ class Heard:
 
     queries: list[Query] = field(default_factory=list)
     wrote: bool = False
+    listening: bool = True
+
+    @contextmanager
+    def aside(self) -> Iterator[None]:
+        """Queries run to check a kept page are not the page's own: not heard."""
+        self.listening = False
+        try:
+            yield
+        finally:
+            self.listening = True
 
     def __call__(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
+        if not self.listening:
+            return execute(sql, params, many, context)
         # A read starts with SELECT, or with "(SELECT" where PostgreSQL's UNION puts its
         # parts in parentheses; anything else (a savepoint, a WITH that may write) counts
         # as a write, and a request that wrote is never kept.
@@ -179,6 +192,16 @@ def digest(queries: Sequence[Query]) -> bytes:
     return summed.digest()
 
 
+def _still_the_same(page: Page) -> bool:
+    try:
+        if connection.in_atomic_block:  # a failed query mustn't spoil the transaction
+            with transaction.atomic():
+                return digest(page.queries) == page.digest
+        return digest(page.queries) == page.digest
+    except DatabaseError:  # a query that can't run again (the schema moved on, say)
+        return False
+
+
 def _summed(rows: Any) -> bytes:
     if not rows:
         return repr(rows).encode() + b"\x00"
@@ -245,7 +268,9 @@ def kept_briefly(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         page = shelf.get(key)
         if page is not None:
             fresh = page.made_at <= now <= page.made_at + timedelta(seconds=keep_seconds())
-            if fresh and not heard.wrote and digest(page.queries) == page.digest:
+            with heard.aside():
+                same = fresh and not heard.wrote and _still_the_same(page)
+            if same:
                 shown_again += 1
                 if "CSRF_COOKIE" in request.META:
                     get_token(request)  # renews the cookie's expiry, as the page did
@@ -257,12 +282,14 @@ def kept_briefly(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
             response = render()
         if _may_keep(request, response, heard):
             queries = tuple(heard.queries)
+            with heard.aside():
+                summed = digest(queries)
             shelf.put(
                 key,
                 Page(
                     made_at=now,
                     queries=queries,
-                    digest=digest(queries),
+                    digest=summed,
                     status=response.status_code,
                     headers=tuple(response.items()),
                     content=response.content,

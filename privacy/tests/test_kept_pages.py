@@ -269,3 +269,40 @@ def test_what_counts_as_a_write(sql: str, writes: bool) -> None:
     assert heard.wrote is writes
     assert heard(lambda *args: "ran", sql, (), True, {}) == "ran"
     assert heard.wrote
+
+
+def test_a_kept_page_whose_queries_fail_is_made_afresh(cast: Cast) -> None:
+    """A query that can't run again (a table gone after an upgrade, say) is no error: the
+    page is simply made afresh."""
+    import dataclasses
+
+    bob = cast.bob.client
+    first = _settled(bob, reverse("today"))
+    for key, page in list(kept_pages.shelf._pages.items()):
+        broken = (("SELECT * FROM no_such_table", ()), *page.queries)
+        kept_pages.shelf._pages[key] = dataclasses.replace(page, queries=broken)
+    served, again = _page(bob, reverse("today"))
+    assert not again
+    assert served == first
+
+
+def test_the_queries_that_check_a_kept_page_are_not_kept_with_the_next(cast: Cast) -> None:
+    """After a kept page turned out stale, the page made afresh is kept with its own queries
+    only, not also those that checked the old one."""
+    from tests.sweep_registry import make_commitment
+
+    bob = cast.bob.client
+    calendar = reverse("commitments:calendar")
+    _settled(bob, calendar)
+    (old,) = kept_pages.shelf._pages.values()
+    make_commitment(shared=True, joint=False, words="A walk together")(
+        Making(cast=cast, owner=cast.alice, earlier={})
+    )
+    served, again = _page(bob, calendar)
+    assert not again and "A walk together" in served
+    (new,) = kept_pages.shelf._pages.values()
+    assert new is not old
+    kept_pages.shelf.clear()
+    assert not _page(bob, calendar)[1]  # made afresh with no kept page to check first
+    (alone,) = kept_pages.shelf._pages.values()
+    assert [sql for sql, _ in new.queries] == [sql for sql, _ in alone.queries]
