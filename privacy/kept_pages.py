@@ -21,11 +21,17 @@ Why this is safe to serve:
   minute at most; they are never written anywhere.
 
 What the partner could learn from it (the timing of their own pages): a kept page is
-faster, so a page's speed tells its reader whether anything it read has changed. Each query
-of a page reads only what that person may see (`visible_to`), their own rows, and the
-couple's shared ones; the pair query leaves out the partner's private account fields
-(`couples.services`). `privacy/tests/test_kept_pages.py` holds that: the partner's private
-actions leave every kept page of the other kept, and their shared ones change it.
+faster, so a page's speed tells its reader whether anything it read has changed. The kept
+pages' queries read what that person may see (`visible_to`), their own rows and the
+couple's shared ones; the pair query leaves out each person's private account fields
+(`couples.services`). A page whose queries read the partner's private rows is never kept
+(closeness reads both sealed yes lists to find the shared ones). The test
+`privacy/tests/test_kept_pages.py` holds this for every kind of object the sweep can make:
+the partner's private doings leave every kept page of the other kept, and a page shown
+again equals a fresh one. A page added here joins that test's list.
+
+A page made while its reader's partner was unsharing something may keep what it showed at
+that moment, for its minute: what a page left open in the browser would show too.
 """
 
 from __future__ import annotations
