@@ -63,9 +63,12 @@ def server_env(**extra: str) -> dict[str, str]:
 
 
 def keep_seconds() -> int:
-    """How long a quiet page is kept (privacy/kept_pages.py): the setting's default, or
-    `TENDING_PAGE_KEEP_SECONDS` as the caller set it (0 times every page made afresh)."""
-    return int(os.environ.get("TENDING_PAGE_KEEP_SECONDS", "60"))
+    """How long a quiet page is kept (privacy/kept_pages.py), as this process's settings say:
+    their default, or `TENDING_PAGE_KEEP_SECONDS` as the caller set it (0: every page made
+    afresh). Passed on to the servers, whose environment the benches otherwise clear."""
+    from privacy import kept_pages
+
+    return kept_pages.keep_seconds()
 
 
 def start_tending(data_dir: Path) -> Server:
