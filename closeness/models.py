@@ -7,6 +7,9 @@ specification, and docs/privacy.md explains each field.
 - `YesList`: the same person's "yes" steps only, encrypted under the couple key so they
   can be matched with the partner's. It is sealed from the partner (`SEALED_FROM_PARTNER`):
   no page, feed or export shows it; only the match of both lists is shown.
+- `SharedYes`: that match, one row per couple under the couple key, written by whoever's
+  yes list changed it. Pages read it instead of both lists, so a partner's answers short
+  of a yes never touch what the other's page reads (not even its timing).
 - `OwnStep`: a step the couple added, shared with both (its words and tier encrypted).
 - `Pause`, `SlowDown`: clear rows, because both are shown to both ("paused for now").
 - `Moment`: a planned moment; the time is clear (the worker sends the consent check-in
@@ -100,6 +103,25 @@ class YesList(Entry):
     def export_lines(self, ctx: ExportContext) -> list[tuple[str, str]]:
         steps = steps_words(self.plain.get("steps"), ctx)
         return [("Steps", steps)] if steps else []
+
+
+class SharedYes(Entry):
+    """The steps both said yes to: the one thing about the partner's answers either may
+    see. Written (in `closeness.services.path`) only when the match itself changes, so
+    its row moves exactly when what both are shown moves. `author` is whoever's change
+    wrote it first; the row belongs to the couple."""
+
+    steps = EncryptedField()  # the step keys in both yes lists
+
+    EXPORTED = False  # made from the two yes lists; each person's export carries their own
+    # Never shared or unshared by hand: it is written under the couple key from the start.
+    SHAREABLE = False
+
+    class Meta:
+        verbose_name_plural = "closeness shared yeses"
+        constraints = (
+            models.UniqueConstraint(fields=["couple"], name="one_shared_yes_per_couple"),
+        )
 
 
 class OwnStep(Entry):

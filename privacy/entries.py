@@ -215,7 +215,8 @@ class Entry(models.Model):
     # for them, so no page, feed or export can carry it. Only `privacy.access.for_matching`
     # reads the partner's, and only the match is ever shown.
     SEALED_FROM_PARTNER: ClassVar[bool] = False
-    # False for kinds that are only ever private (a journal): sharing them is refused.
+    # False for kinds a person can't share or unshare by hand: those only ever private (a
+    # journal), and the closeness match Tending writes for both under the couple key.
     SHAREABLE: ClassVar[bool] = True
     # False for kinds that must never leave Tending in a file (the private safety check: an
     # export often lands on a shared device). Deleting the account still deletes them.

@@ -9,7 +9,9 @@ What the partner may learn is exactly this, and nothing else:
 
 So nothing here returns anything derived from the partner's answers except the match
 (`shared_yes`). A person's own answers are theirs alone; `Answers` is private, and the
-`YesList` the match is made from is sealed from the partner (privacy.entries).
+`YesList` the match is made from is sealed from the partner (privacy.entries). The match
+itself is kept for the couple (`SharedYes`), written by whoever's yes list changed it and
+only when it changes, so a page reads the match and never the partner's list.
 
 The rules live in this package by sub-domain, as the views do: `path` (the steps, one's
 own answers, pause, slowing down, the shared yes) and `moments` (planned moments, the

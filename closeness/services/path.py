@@ -23,6 +23,7 @@ from closeness.models import (
     MomentState,
     OwnStep,
     Pause,
+    SharedYes,
     SlowDown,
     SlowDownState,
     YesList,
@@ -176,21 +177,16 @@ def save_answers(ring: Keyring, answers: dict[str, str], hidden: Iterable[str]) 
     sync_yes_list(ring, MyAnswers(kept, hidden_set))
 
 
-def sync_yes_list(
-    ring: Keyring, mine: MyAnswers | None = None, own: list[YesList] | None = None
-) -> None:
+def sync_yes_list(ring: Keyring, mine: MyAnswers | None = None) -> None:
     """Keep this person's sealed yes list in step with their answers, under the current
-    couple key. Called on save and on every visit (the couple key may have arrived since);
-    written only when it differs. `own`: this person's yes lists, when already read."""
+    couple key, and the couple's match with it. Called on save and on every visit (the
+    couple key may have arrived since); written only when it differs."""
     couple = _couple(ring.user)
     if couple is None or ring.couple_key(couple.pk) is None:
         return
     mine = mine or my_answers(ring)
     wanted = sorted(mine.yes(mine.answers))
-    if own is None:
-        row = YesList.objects.authored_by(ring.user).filter(couple=couple).first()
-    else:
-        row = next((r for r in own if r.couple_id == couple.pk), None)
+    row = YesList.objects.authored_by(ring.user).filter(couple=couple).first()
     if row is not None:
         (opened,) = entries.reveal([row], ring)
         if not opened.unreadable and not opened.waiting and opened.plain.get("steps") == wanted:
@@ -199,11 +195,61 @@ def sync_yes_list(
         row = YesList(author=ring.user, couple=couple, visibility=Visibility.SHARED)
     row.updated_at = timezone.now()
     entries.encrypt_into(row, ring, {"steps": wanted})
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            return  # the same sync ran at the same moment in another request
+        _match(ring, couple)
+
+
+def _match(ring: Keyring, couple: CoupleSpace) -> frozenset[str]:
+    """Find the steps in both yes lists and keep them as the couple's `SharedYes`, written
+    only when the match differs from what is kept: a change short of a yes (or one the
+    partner's list doesn't meet) leaves the row, and so every page that reads it, as it was.
+
+    Called by whoever's yes list just changed, inside that transaction. The couple's row is
+    locked first, so of two people saving at once the second matches with the first's list
+    as saved (on SQLite, writers take turns anyway)."""
+    CoupleSpace.objects.select_for_update().filter(pk=couple.pk).first()
+    own, partners = own_and_for_matching(YesList, ring.user)
+    lists = entries.reveal([r for r in own + partners if r.couple_id == couple.pk], ring)
+    said: dict[Any, set[str]] = {}
+    for found in lists:
+        if not (found.waiting or found.unreadable):
+            said[found.author_id] = {str(k) for k in found.plain.get("steps") or []}
+    mine = said.pop(ring.user.pk, set())
+    both = frozenset(mine.intersection(*said.values())) if said else frozenset()
+    row = SharedYes.objects.filter(couple=couple).first()
+    if row is not None:
+        (opened,) = entries.reveal([row], ring)
+        if not (opened.waiting or opened.unreadable) and opened.plain.get("steps") == sorted(both):
+            return both
+    else:
+        row = SharedYes(author=ring.user, couple=couple, visibility=Visibility.SHARED)
+    row.updated_at = timezone.now()
+    entries.encrypt_into(row, ring, {"steps": sorted(both)})
     try:
         with transaction.atomic():
             row.save()
     except IntegrityError:
-        return  # the same sync ran at the same moment in another request
+        pass  # the partner's first match, at the same moment, from the same two lists
+    return both
+
+
+def _shared_keys(ring: Keyring, couple: CoupleSpace) -> frozenset[str]:
+    """The couple's kept match; made here only when there is none yet (a couple from before
+    it was kept) or it can't be opened. Reads nothing of the partner's otherwise."""
+    if ring.couple_key(couple.pk) is None:
+        return frozenset()  # nothing of the partner's can be opened yet
+    row = SharedYes.objects.filter(couple=couple).first()
+    if row is not None:
+        (opened,) = entries.reveal([row], ring)
+        if not (opened.waiting or opened.unreadable):
+            return frozenset(str(k) for k in opened.plain.get("steps") or [])
+    with transaction.atomic():
+        return _match(ring, couple)
 
 
 # -- pause -----------------------------------------------------------------------------------
@@ -373,15 +419,11 @@ def shared_yes(ring: Keyring) -> list[Step] | None:
     user = ring.user
     if couples.partner_of(user) is None or path_state(user) != OPEN:
         return None
+    couple = _couple(user)
+    if couple is None:
+        return None
     steps = all_steps(ring)
-    mine = my_answers(ring)
-    own_lists, partners_lists = own_and_for_matching(YesList, user)
-    sync_yes_list(ring, mine, own_lists)
-    both = mine.yes(s.key for s in steps)
-    theirs: set[str] = set()
-    for row in entries.reveal(partners_lists, ring):
-        if not (row.waiting or row.unreadable):
-            theirs |= set(row.plain.get("steps") or [])
-    both &= theirs
+    sync_yes_list(ring)
+    both = _shared_keys(ring, couple)
     limit = _active_limit(user)
     return [s for s in steps if s.key in both and (limit is None or tier_rank(s.tier) <= limit)]

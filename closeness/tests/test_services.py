@@ -27,6 +27,7 @@ from closeness.models import (
     MomentState,
     OwnStep,
     Pause,
+    SharedYes,
     SlowDown,
     SlowDownState,
     YesList,
@@ -359,6 +360,34 @@ def test_the_yes_list_is_sealed_from_the_partner(cast: Cast) -> None:
     assert YesList.objects.visible_to(alice).get() == alice_list
     for outsider in (cast.carol.user, cast.dan.user, cast.erin.user):
         assert not YesList.objects.visible_to(outsider).exists()
+
+
+def test_the_match_is_kept_for_the_couple_and_written_only_when_it_changes(
+    cast: Cast,
+) -> None:
+    """Pages read the couple's kept match, never the partner's list; it is rewritten when
+    what both said yes to changes, and left as it was by anything short of that."""
+    alice, bob = cast.alice.user, cast.bob.user
+    all_yes(alice, ["b-hug", "b-kiss"])
+    all_yes(bob, ["b-hug"])
+    kept = SharedYes.objects.get(couple=services.path._couple(alice))
+    assert kept.is_shared and b"b-hug" not in bytes(kept.steps)
+    answer(alice, {"b-hug": YES, "b-kiss": NOT_YET, "b-walk": YES})  # bob's list meets neither
+    answer(bob, {"b-hug": YES, "b-eyes": LATER})
+    assert SharedYes.objects.get(pk=kept.pk).steps == kept.steps  # not even re-encrypted
+    answer(bob, {"b-hug": YES, "b-walk": YES})
+    assert SharedYes.objects.get(pk=kept.pk).steps != kept.steps
+    assert shared(alice) == shared(bob) == ["b-walk", "b-hug"]
+
+
+def test_a_couple_from_before_the_match_was_kept_gets_it_on_the_next_look(cast: Cast) -> None:
+    alice, bob = cast.alice.user, cast.bob.user
+    all_yes(alice, ["b-hug", "b-kiss"])
+    all_yes(bob, ["b-hug"])
+    SharedYes.objects.all().delete()
+    assert shared(bob) == ["b-hug"]
+    assert SharedYes.objects.count() == 1
+    assert shared(alice) == ["b-hug"]
 
 
 def test_bobs_export_holds_nothing_of_alices_answers_or_yes_list(cast: Cast) -> None:

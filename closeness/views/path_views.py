@@ -31,6 +31,7 @@ from closeness.forms import (
 from closeness.models import OwnStep
 from closeness.presenters import first_error
 from privacy.access import visible_or_404
+from privacy.kept_pages import kept_briefly
 from privacy.keyring import keyring_for
 from tending.http import HtmxHttpRequest, signed_in_user
 
@@ -75,6 +76,7 @@ def _render_index(
 
 
 @require_GET
+@kept_briefly
 def index(request: HtmxHttpRequest) -> HttpResponse:
     return _render_index(request)
 

@@ -28,6 +28,7 @@ KEPT = [
     reverse("checkins:history"),
     reverse("checkins:journal"),
     reverse("accounts:settings"),
+    reverse("closeness:index"),
 ]
 # A form's CSRF token is masked afresh on every page (the same secret under it), and a
 # one-time token is new on every page (kept_pages.one_time_token).
@@ -195,8 +196,8 @@ def test_the_partners_sign_in_and_own_settings_leave_kept_pages_kept(cast: Cast)
 
 def test_the_partners_private_answers_leave_kept_pages_kept(cast: Cast) -> None:
     """Closeness answers that make no shared yes, and a safety check ("never visible to or
-    inferable by the partner"): nothing of bob's timing moves. (The closeness page itself
-    reads both people's sealed answers to find the shared yeses, so it is never kept.)"""
+    inferable by the partner"): nothing of bob's timing moves, the closeness page's
+    included (it reads the couple's kept match, never alice's yes list)."""
     from closeness import services as closeness
     from closeness.services import LATER, NOT_YET, YES
     from safety import services as safety
@@ -207,10 +208,32 @@ def test_the_partners_private_answers_leave_kept_pages_kept(cast: Cast) -> None:
     bob = cast.bob.client
     for path in KEPT:
         _settled(bob, path)
-    closeness.save_answers(alice, {"b-walk": LATER, "b-hands": NOT_YET}, ())
+    # A yes of hers that his list doesn't meet is, for him, the same as no answer.
+    closeness.save_answers(alice, {"b-walk": LATER, "b-hands": NOT_YET, "b-hug": YES}, ())
     safety.answer_safety_check(alice, dict.fromkeys(KEYS, SOMETIMES))
     for path in KEPT:
         assert _page(bob, path)[1], f"{path} was made afresh after alice's private answers"
+
+
+def test_a_yes_both_gave_reaches_the_partners_kept_closeness_page(cast: Cast) -> None:
+    from closeness import services as closeness
+    from closeness.services import YES
+    from closeness.steps import BUILT_IN_BY_KEY
+
+    closeness.save_answers(ring(cast.bob.user), {"b-walk": YES, "b-hug": YES}, ())
+    bob, path = cast.bob.client, reverse("closeness:index")
+    words = BUILT_IN_BY_KEY["b-hug"].words
+    assert words not in _settled(bob, path)
+    assert _page(bob, path)[1]
+    closeness.save_answers(ring(cast.alice.user), {"b-hug": YES}, ())
+    served, again = _page(bob, path)
+    assert not again
+    assert words in served
+    assert served == _page(bob, path)[0] == _fresh(bob, path)
+    closeness.save_answers(ring(cast.alice.user), {}, ["b-hug"])  # hidden: the match goes
+    served, again = _page(bob, path)
+    assert not again
+    assert words not in served
 
 
 def test_a_page_shown_again_never_repeats_a_one_time_token(cast: Cast) -> None:
