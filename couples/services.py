@@ -105,6 +105,7 @@ def _pair_of(user_id: int) -> tuple[Membership | None, Membership | None]:
         .select_related("couple", "user")
         .defer(*_PRIVATE_ACCOUNT_FIELDS)
         .filter(couple__memberships__user_id=user_id, couple__memberships__left_at__isnull=True)
+        .annotate(couple_key_copy=keys.own_copy_alongside())
         .order_by("pk")
     )
     mine = partner = None
@@ -113,6 +114,12 @@ def _pair_of(user_id: int) -> tuple[Membership | None, Membership | None]:
             mine = mine or row
         else:
             partner = partner or row
+    if mine is not None and mine.couple.ended_at is None:
+        # Nobody has left this space, so its members are everyone who holds its key.
+        keys.holders_known(
+            mine.couple_id,
+            {m.user_id: getattr(m, "couple_key_copy", None) for m in (mine, partner) if m},
+        )
     return mine, partner
 
 

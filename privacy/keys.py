@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 
 from accounts.models import User
 from accounts.request_scope import forget, remembered
@@ -217,6 +218,26 @@ def couple_key_holders(couple_id: int) -> dict[int, bytes]:
                 "user_id", "sealed_key"
             )
         },
+    )
+
+
+def own_copy_alongside() -> Subquery:
+    """For a query of memberships: each member's sealed copy of their couple's key (or
+    None), so that the pair query brings the copies too (`holders_known`)."""
+    return Subquery(
+        CoupleKeyCopy.objects.filter(
+            couple_id=OuterRef("couple_id"), user_id=OuterRef("user_id")
+        ).values("sealed_key")[:1]
+    )
+
+
+def holders_known(couple_id: int, copies: dict[int, bytes | None]) -> None:
+    """What `couple_key_holders` would read, from the copies that came with every member of
+    the space (`own_copy_alongside`), for the rest of this request: one query fewer on
+    every page. Only for a space nobody has left, whose members are all who ever held it."""
+    remembered(
+        ("privacy.couple_copies", couple_id),
+        lambda: {user_id: bytes(sealed) for user_id, sealed in copies.items() if sealed},
     )
 
 

@@ -286,3 +286,34 @@ def test_the_empty_conversation_poll_costs_three_queries(cast: Cast) -> None:
         response = cast.alice.client.get(url)
     assert response.status_code == 204
     assert len(captured) <= 3, [q["sql"][:80] for q in captured]
+
+
+def test_the_couple_key_copies_come_with_the_pair(cast: Cast) -> None:
+    """Every page asks who holds the couple key (to open it, and to hand it over): the
+    pair query brings both members' copies, so no page reads them on its own, while the
+    copies read that way are exactly what a query of their own gives."""
+    from accounts.request_scope import request_scope
+    from couples import services as couples
+    from privacy import keys
+
+    client = cast.alice.client
+    for name in ("today", "notes:list", "accounts:settings"):
+        client.get(reverse(name))
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(reverse(name)).status_code == 200
+        alone = [
+            q["sql"]
+            for q in seen.captured_queries
+            if 'FROM "privacy_couplekeycopy"' in q["sql"]
+            and 'FROM "couples_membership"' not in q["sql"]
+        ]
+        assert alone == [], name
+    mine, _ = couples.pair_of(cast.alice.user)
+    assert mine is not None
+    from_the_table = keys.couple_key_holders(mine.couple_id)  # outside a request: a query
+    assert set(from_the_table) == {cast.alice.user.pk, cast.bob.user.pk}
+    with request_scope():
+        couples.pair_of(cast.alice.user)
+        with CaptureQueriesContext(connection) as seen:
+            assert keys.couple_key_holders(mine.couple_id) == from_the_table
+        assert len(seen) == 0
