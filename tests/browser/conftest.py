@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -19,6 +20,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from axe_playwright_python.sync_playwright import Axe
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -56,6 +59,30 @@ BLOCKING_IMPACTS = ("serious", "critical")
 STEP_TIMEOUT_MS = 10_000
 
 NewContext = Callable[..., BrowserContext]
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time. On SQLite its threads share the
+    test's in-memory connection, and two requests at once on it (a page left open polling
+    while the other partner's page loads) fail inside SQLite ("bad parameter or other API
+    misuse"), rarely, on a busy machine. A real server has a connection per thread."""
+
+    def set_app(self, application: Any) -> None:
+        turn = threading.Lock()
+
+        def one_at_a_time(environ: Any, start_response: Any) -> list[bytes]:
+            with turn:
+                result = application(environ, start_response)
+                try:
+                    return [b"".join(result)]
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATime
 
 _axe = Axe()
 # Minor and moderate axe violations, and serious or critical findings axe could only mark
