@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from activity.models import Notice
 from agreements import services as agreements
 from agreements.models import Kind
@@ -90,12 +92,20 @@ def test_the_other_couple_hears_nothing(cast: Cast) -> None:
         assert "Alice" not in today_html(persona.client)
 
 
+def _second_day_noon(user: User) -> datetime:
+    """Noon on this person's second day in their space, in their own time zone: "a day
+    and an hour later" is their third day when they joined after 23:00 where they live."""
+    zone = ZoneInfo(user.time_zone)
+    joined = Membership.objects.filter(user=user).get().joined_at.astimezone(zone)
+    return datetime.combine(joined.date() + timedelta(days=1), time(12), tzinfo=zone)
+
+
 def test_the_intro_card_and_the_guide_only_in_the_first_week(cast: Cast) -> None:
     page = today_html(cast.bob.client)
     assert "You and Alice" in page
     assert "For this week: a first check-in" in page  # day one of the guide
     joined = Membership.objects.filter(user=cast.bob.user).get().joined_at
-    with time_machine.travel(joined + timedelta(days=1, hours=1)):
+    with time_machine.travel(_second_day_noon(cast.bob.user)):
         assert "one small promise" in today_html(cast.bob.client)
     with time_machine.travel(joined + timedelta(days=8)):
         page = today_html(cast.bob.client)
@@ -123,8 +133,7 @@ def test_a_suggestion_can_be_skipped_or_all_of_them(cast: Cast) -> None:
     response = client.post(reverse("today_guide"), {"step": "checkin"})
     assert response.status_code == 302 and response["Location"] == reverse("today")
     assert "For this week" not in today_html(client)
-    joined = Membership.objects.filter(user=cast.bob.user).get().joined_at
-    with time_machine.travel(joined + timedelta(days=1, hours=1)):
+    with time_machine.travel(_second_day_noon(cast.bob.user)):
         assert "one small promise" in today_html(client)
         client.post(reverse("today_guide"), {"all": "yes"})
         assert "For this week" not in today_html(client)
