@@ -1,8 +1,8 @@
 """A small HTTP load driver for the benches: keep-alive connections, real cookies, timings.
 
-Only ever talks to 127.0.0.1. Each `Visitor` holds one keep-alive connection and its own
-cookies, like one browser tab; `run_phase` drives several visitors from threads for a
-fixed time and counts the page views that came back 200.
+Only ever talks to 127.0.0.1. Each `Visitor` holds one keep-alive connection (or opens one
+per request) and its own cookies, like one browser tab; `run_phase` drives several visitors
+from threads for a fixed time and counts the page views that came back 200.
 """
 
 from __future__ import annotations
@@ -23,13 +23,23 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class Visitor:
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, *, connection_per_request: bool = False) -> None:
+        """`connection_per_request`: ask the server to close after each answer, so the next
+        request opens a new connection, as a proxy in front of the server does by default
+        (nginx speaks HTTP/1.0 to its upstream). The server's workers then share out the
+        requests; a kept-alive connection stays with one worker, and four of them on two
+        workers land three to one as often as two to two, which halves the throughput."""
         self.port = port
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.closing = {"Connection": "close"} if connection_per_request else {}
 
     def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        headers = {"Accept-Encoding": "gzip", "Host": f"127.0.0.1:{self.port}"}
+        headers = {
+            "Accept-Encoding": "gzip",
+            "Host": f"127.0.0.1:{self.port}",
+            **self.closing,
+        }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         return {**headers, **(extra or {})}

@@ -9,9 +9,12 @@ servers side by side on free ports of 127.0.0.1:
   hashed compressed static files, gunicorn with 2 workers x 4 threads);
 - the floor, a minimal Django project in bench/floor/ (stock middleware, a login-required
   view with a tiny template, the same hasher, SQLite and gunicorn settings).
-Each visitor signs in through the real sign-in page (keep-alive connection, its own
-cookies). Phases alternate between the two (floor, mix, mix, floor ...) at 1 and at 4
-visitors, so that both see the same machine. The mix walks Today, calendar, check-in,
+Each visitor signs in through the real sign-in page (its own cookies), then asks for a new
+connection with every page, on both servers, as a proxy in front does: a kept-alive
+connection stays with one worker, and four of them landed three to one on the two workers
+about as often as two to two, which took the mix from about 370 to 170 views a second
+(bench/driver.py: Visitor). Phases alternate between the two (floor, mix, mix, floor ...)
+at 1 and at 4 visitors, so that both see the same machine. The mix walks Today, calendar, check-in,
 trends and bids (alice and bob take turns being the visitor); the floor's visitors load
 its one page. Then sign-in: a person signed up through Tending's own pages (so at the
 app's real key-derivation cost) and a floor user, signing in in turn.
@@ -106,16 +109,18 @@ def start_floor(data_dir: Path) -> Server:
     return server
 
 
-def tending_visitor(port: int, email: str, password: str) -> Visitor:
-    visitor = Visitor(port)
+def tending_visitor(
+    port: int, email: str, password: str, *, connection_per_request: bool = False
+) -> Visitor:
+    visitor = Visitor(port, connection_per_request=connection_per_request)
     status = visitor.post_form("/account/sign-in/", {"email": email, "password": password})
     if status != 302:
         raise RuntimeError(f"Tending sign-in answered {status}")
     return visitor
 
 
-def floor_visitor(port: int) -> Visitor:
-    visitor = Visitor(port)
+def floor_visitor(port: int, *, connection_per_request: bool = False) -> Visitor:
+    visitor = Visitor(port, connection_per_request=connection_per_request)
     fields = {"username": FLOOR_USER, "password": FLOOR_PASSWORD}
     if visitor.post_form("/sign-in/", fields) != 302:
         raise RuntimeError("floor sign-in failed")
@@ -168,8 +173,13 @@ def measure(
 ) -> dict[tuple[str, int], Phase]:
     results: dict[tuple[str, int], Phase] = {}
     for clients in (1, 4):
-        people = [tending_visitor(tending.port, emails[n % 2], password) for n in range(clients)]
-        floors = [floor_visitor(floor.port) for _ in range(clients)]
+        # A connection per request for both servers (bench/driver.py: Visitor): with
+        # kept-alive connections the result turned on how four landed on two workers.
+        people = [
+            tending_visitor(tending.port, emails[n % 2], password, connection_per_request=True)
+            for n in range(clients)
+        ]
+        floors = [floor_visitor(floor.port, connection_per_request=True) for _ in range(clients)]
         run_phase(people, mix, 2)  # warm: templates compiled, connections open
         run_phase(floors, ["/"], 2)
         for r in range(rounds):
