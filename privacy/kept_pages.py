@@ -273,7 +273,11 @@ def kept_briefly(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         now = timezone.now()
         page = shelf.get(key)
         if page is not None:
-            fresh = page.made_at <= now <= page.made_at + timedelta(seconds=keep_seconds())
+            # Within its minute, and never past midnight where the reader lives (the
+            # middleware made their zone current): a page says what day it is.
+            fresh = page.made_at <= now <= page.made_at + timedelta(
+                seconds=keep_seconds()
+            ) and timezone.localdate(page.made_at) == timezone.localdate(now)
             with heard.aside():
                 same = fresh and not heard.wrote and _still_the_same(page)
             if same:

@@ -127,6 +127,21 @@ def test_a_page_is_not_kept_past_its_minute(cast: Cast) -> None:
         assert not _page(bob, reverse("checkins:today"))[1]
 
 
+def test_a_page_is_not_kept_past_midnight_where_its_reader_lives(cast: Cast) -> None:
+    """Today says what day it is, and what is due on it: a page made at 23:59:40 in
+    Amsterdam (bob's zone) is not shown again at 00:00:10, though its minute isn't up."""
+    import time_machine
+
+    with time_machine.travel("2026-03-02 22:59:40+00:00", tick=False) as clock:
+        bob = cast.bob.client
+        _settled(bob, reverse("today"))
+        assert _page(bob, reverse("today"))[1]
+        clock.shift(30)
+        served, again = _page(bob, reverse("today"))
+        assert not again
+        assert "Tuesday 3 March" in served
+
+
 def test_a_page_that_shows_a_message_is_not_kept(cast: Cast) -> None:
     alice = cast.alice.client
     response = alice.post(reverse("notes:list"), {"body": "a message follows", "shared": "on"})
